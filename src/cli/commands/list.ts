@@ -1,0 +1,35 @@
+/** ktool list STORE: the entries of a store, as keytool prints them or as JSON. */
+import type { Command } from 'commander';
+import { findEntry } from '../../model/alias';
+import { KtoolError } from '../../model/errors';
+import { storeToJson } from '../../output/list-json';
+import { stdio } from '../context';
+import { loadStoreFile } from '../store-file';
+import { password, passwordOptions, readStoreType, storeTypeOption } from '../options';
+import { openForListing } from '../open-store';
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('list')
+    .description('list the entries of a keystore (keytool -list)')
+    .argument('<store>', 'keystore file (JKS, JCEKS or PKCS12; type detected from the bytes)')
+    .option('--alias <alias>', 'only this entry')
+    .option('-v, --verbose', 'every certificate in full (keytool -list -v)')
+    .option('--rfc', 'certificates as PEM (keytool -list -rfc)')
+    .option('--json', 'machine-readable output (schema in the README)');
+  passwordOptions(cmd, 'storepass', 'store password');
+  storeTypeOption(cmd);
+  cmd.action(async (store: string, opts: Record<string, unknown>) => {
+    const pw = await password(opts, 'storepass', 'keystore password', true);
+    const { decoded, note } = openForListing(store, pw, readStoreType(opts.storetype), loadStoreFile);
+    const alias = opts.alias as string | undefined;
+    if (alias !== undefined && !findEntry(decoded.store, alias)) throw new KtoolError('NOT_FOUND', `${store}: alias <${alias}> does not exist`);
+    if (opts.json) {
+      stdio.json(storeToJson(decoded.store, decoded.info, { alias: alias?.toLowerCase() }));
+      return;
+    }
+    const { renderStoreListing } = require('../../output/listing') as typeof import('../../output/listing');
+    if (note) stdio.err(note);
+    stdio.out(renderStoreListing(decoded, { verbose: !!opts.verbose, rfc: !!opts.rfc, alias: alias?.toLowerCase() }));
+  });
+}

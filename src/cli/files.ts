@@ -1,0 +1,136 @@
+/**
+ * File I/O with the guarantees scripts rely on: a store is replaced atomically (temp file in the same
+ * directory, fsync, rename, fsync of the directory), keeps the original's mode, and a new file holding a
+ * private key gets 0600. Concurrent writers serialize on an advisory lock file (FILE.lock).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { KtoolError } from '../model/errors';
+
+export function readFileOrFail(file: string, what = 'file'): Uint8Array {
+  try {
+    return new Uint8Array(fs.readFileSync(file));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new KtoolError('NOT_FOUND', `${file}: ${what} does not exist`);
+    if (code === 'EISDIR') throw new KtoolError('IO', `${file}: is a directory`);
+    if (code === 'EACCES') throw new KtoolError('IO', `${file}: permission denied`);
+    throw new KtoolError('IO', `${file}: cannot read (${code ?? String(e)})`);
+  }
+}
+
+export interface WriteOptions {
+  /** Mode for a new file (an existing file keeps its own). */
+  mode?: number;
+  /** Keep the previous content as FILE.bak. */
+  backup?: boolean;
+}
+
+export function atomicWrite(file: string, data: Uint8Array, opts: WriteOptions = {}): void {
+  const dir = path.dirname(path.resolve(file));
+  let mode = opts.mode ?? 0o644;
+  let existed = false;
+  try {
+    mode = fs.statSync(file).mode & 0o7777;
+    existed = true;
+  } catch {
+    /* new file */
+  }
+  const tmp = path.join(dir, `.${path.basename(file)}.ktool-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    const fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, mode);
+    try {
+      fs.fchmodSync(fd, mode); // the umask must not widen or narrow what we promised
+      fs.writeSync(fd, data);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    if (existed && opts.backup) fs.copyFileSync(file, `${file}.bak`);
+    fs.renameSync(tmp, file);
+    syncDir(dir);
+  } catch (e) {
+    try {
+      fs.unlinkSync(tmp);
+    } catch {
+      /* already gone */
+    }
+    if (e instanceof KtoolError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new KtoolError('IO', `${file}: cannot write (${code ?? String(e)})`);
+  }
+}
+
+function syncDir(dir: string): void {
+  try {
+    const fd = fs.openSync(dir, 'r');
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    /* some file systems refuse fsync on directories; the rename is still atomic */
+  }
+}
+
+const LOCK_TIMEOUT_MS = 60_000;
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Run fn holding FILE.lock (created with O_EXCL, holding our pid). A lock left by a dead process is
+ * taken over. Read-modify-write of a store happens inside, so concurrent ktool runs never lose updates.
+ */
+export function withFileLock<T>(file: string, fn: () => T): T {
+  const lock = `${file}.lock`;
+  const deadline = Date.now() + LOCK_TIMEOUT_MS;
+  for (let wait = 5; ; wait = Math.min(wait * 2, 100)) {
+    try {
+      const fd = fs.openSync(lock, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600);
+      fs.writeSync(fd, String(process.pid));
+      fs.closeSync(fd);
+      break;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') throw new KtoolError('IO', `${lock}: cannot create lock file (${code})`);
+      let holder = NaN;
+      try {
+        holder = Number(fs.readFileSync(lock, 'utf8'));
+      } catch {
+        continue; // released meanwhile
+      }
+      if (Number.isInteger(holder) && holder > 0 && !pidAlive(holder)) {
+        try {
+          fs.unlinkSync(lock);
+        } catch {
+          /* someone else took it over */
+        }
+        continue;
+      }
+      if (Date.now() > deadline) throw new KtoolError('IO', `${file}: locked by process ${holder} (remove ${lock} if that process is gone)`);
+      sleepSync(wait + Math.random() * wait);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    try {
+      fs.unlinkSync(lock);
+    } catch {
+      /* gone */
+    }
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * ktool's entry point. A first argument that is a keytool command (-list, -importcert, ...) switches to
+ * keytool compatibility mode; everything else is the modern kebab-case CLI.
+ */
+import { Command, CommanderError } from 'commander';
+import { KtoolError } from '../model/errors';
+import { EXIT } from './exit-codes';
+
+export const KEYTOOL_COMMANDS = new Set([
+  '-list', '-importcert', '-import', '-exportcert', '-export', '-importkeystore', '-delete', '-changealias',
+  '-storepasswd', '-keypasswd', '-printcert', '-printcertreq', '-printcrl', '-genkeypair', '-genkey', '-certreq',
+  '-gencert', '-genseckey', '-importpass', '-version', '-help', '-showinfo', '-keyclone', '-selfcert',
+]);
+
+export function buildProgram(): Command {
+  const program = new Command('ktool')
+    .description('Java keystores (JKS, JCEKS, PKCS#12), PEM conversion, PKI and JDBC/TLS configuration without a JVM.\nkeytool syntax works too: ktool -list -v -keystore x.jks -storepass:env PW')
+    .version(require('../../package.json').version, '--version')
+    .showHelpAfterError()
+    .exitOverride();
+  for (const register of [
+    require('./commands/list').register,
+    require('./commands/convert').register,
+    require('./commands/import').register,
+    require('./commands/export').register,
+  ] as ((p: Command) => void)[]) {
+    register(program);
+  }
+  return program;
+}
+
+/** Print one line for an error and return the exit status (no stack traces for expected failures). */
+export function reportError(e: unknown): number {
+  if (e instanceof KtoolError) {
+    process.stderr.write(`ktool: ${e.message}\n`);
+    return EXIT[e.code];
+  }
+  if (e instanceof CommanderError) {
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+    return EXIT.USAGE; // commander already printed its message
+  }
+  const msg = e instanceof Error ? e.message : String(e);
+  process.stderr.write(`ktool: internal error: ${msg}\n`);
+  if (process.env.KTOOL_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+  return EXIT.INTERNAL;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  let status: number;
+  if (argv.length > 0 && KEYTOOL_COMMANDS.has(argv[0].split(':')[0])) {
+    const { runKeytool } = require('./keytool/run') as typeof import('./keytool/run');
+    status = await runKeytool(argv);
+  } else {
+    try {
+      await buildProgram().parseAsync(argv, { from: 'user' });
+      status = process.exitCode === undefined ? 0 : Number(process.exitCode);
+    } catch (e) {
+      status = reportError(e);
+    }
+  }
+  // Let pending stdout drain before exiting with the status.
+  process.exitCode = status;
+}

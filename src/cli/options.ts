@@ -1,0 +1,51 @@
+/** Shared option declarations and readers for the modern verbs. */
+import type { Command } from 'commander';
+import { parseStoreType } from '../formats';
+import { KtoolError } from '../model/errors';
+import type { StoreType } from '../model/keystore';
+import { readFileOrFail } from './files';
+import { type PasswordSource, sourceFromOptions, obtainPassword } from './passwords';
+
+/** --NAME, --NAME-env, --NAME-file, --NAME-stdin for one password. */
+export function passwordOptions(cmd: Command, name: string, what: string): Command {
+  return cmd
+    .option(`--${name} <password>`, `${what} (visible to other users in ps: prefer the -env/-file forms)`)
+    .option(`--${name}-env <var>`, `${what} from an environment variable`)
+    .option(`--${name}-file <path>`, `${what} from the first line of a file`)
+    .option(`--${name}-stdin`, `${what} from a line of standard input`);
+}
+
+export function storeTypeOption(cmd: Command, flag = '--storetype', what = 'store type'): Command {
+  return cmd.option(`${flag} <type>`, `${what}: JKS, JCEKS or PKCS12 (default: detected from the bytes)`);
+}
+
+export function readStoreType(value: unknown): StoreType | undefined {
+  return typeof value === 'string' ? parseStoreType(value) : undefined;
+}
+
+export function source(opts: Record<string, unknown>, name: string): PasswordSource | undefined {
+  return sourceFromOptions(opts, name);
+}
+
+export async function password(opts: Record<string, unknown>, name: string, label: string, prompt = false): Promise<string | undefined> {
+  return obtainPassword(sourceFromOptions(opts, name), label, { prompt });
+}
+
+/** `--keypass-for ALIAS=PASSWORD` (repeatable) and `--keypass-map FILE` (lines alias=password). */
+export function keyPasswordMap(opts: Record<string, unknown>): Map<string, string> {
+  const map = new Map<string, string>();
+  const add = (spec: string, where: string) => {
+    const i = spec.indexOf('=');
+    if (i <= 0) throw new KtoolError('USAGE', `${where}: expected ALIAS=PASSWORD`);
+    map.set(spec.slice(0, i).toLowerCase(), spec.slice(i + 1));
+  };
+  for (const s of (opts.keypassFor as string[] | undefined) ?? []) add(s, '--keypass-for');
+  const file = opts.keypassMap as string | undefined;
+  if (file) {
+    const text = Buffer.from(readFileOrFail(file, 'key password map')).toString('utf8');
+    for (const line of text.split(/\r?\n/)) if (line.trim() && !line.startsWith('#')) add(line, file);
+  }
+  return map;
+}
+
+export const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
