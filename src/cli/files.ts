@@ -91,10 +91,11 @@ function sleepSync(ms: number): void {
 }
 
 /**
- * Run fn holding FILE.lock (created with O_EXCL, holding our pid). A lock left by a dead process is
- * taken over. Read-modify-write of a store happens inside, so concurrent ktool runs never lose updates.
+ * Take FILE.lock (created with O_EXCL, holding our pid); returns its release function. A lock left by a
+ * dead process is taken over. Read-modify-write of a store happens while holding it, so concurrent
+ * ktool runs never lose updates.
  */
-export function withFileLock<T>(file: string, fn: () => T): T {
+export function acquireFileLock(file: string): () => void {
   const lock = `${file}.lock`;
   const deadline = Date.now() + LOCK_TIMEOUT_MS;
   for (let wait = 5; ; wait = Math.min(wait * 2, 100)) {
@@ -124,13 +125,20 @@ export function withFileLock<T>(file: string, fn: () => T): T {
       sleepSync(wait + Math.random() * wait);
     }
   }
-  try {
-    return fn();
-  } finally {
+  return () => {
     try {
       fs.unlinkSync(lock);
     } catch {
       /* gone */
     }
+  };
+}
+
+export function withFileLock<T>(file: string, fn: () => T): T {
+  const release = acquireFileLock(file);
+  try {
+    return fn();
+  } finally {
+    release();
   }
 }

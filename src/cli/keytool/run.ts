@@ -1,5 +1,531 @@
-/** keytool compatibility mode (the full option set arrives with the keytool-syntax issue). */
+/**
+ * keytool compatibility mode: keytool's commands, options, messages, output streams and exit codes
+ * (errors as `keytool error: …` on standard output and exit status 1; progress messages on stderr).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseStoreType } from '../../formats';
+import { findEntry, foldAlias } from '../../model/alias';
+import { KtoolError } from '../../model/errors';
+import type { DecodedStore, Entry, KeyStore, StoreType } from '../../model/keystore';
+import { openPrivateKey, openSecretKey, sealEntries } from '../../ops/keys';
+import { bytesEqual } from '../../util/bytes';
+import { acquireFileLock, readFileOrFail } from '../files';
+import { loadStoreFile, saveStoreFile } from '../store-file';
+import { type KeytoolArgs, KeytoolUsageError, parseKeytoolArgs } from './args';
+import { JavaStyleError, jEx, keytoolErrorLine } from './errors';
+
+const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
+const err = (s: string) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`);
+
+/** Everything a command handler needs: the parsed arguments and the store it works on. */
+interface Session {
+  a: KeytoolArgs;
+  file: string;
+  /** Loaded store, or a new empty one for commands that create the file. */
+  store: KeyStore;
+  existed: boolean;
+  storepass: string | null;
+  /** Set by handlers that change the store. */
+  save: boolean;
+  /** Set by -storepasswd. */
+  newStorepass?: string;
+}
+
 export async function runKeytool(argv: string[]): Promise<number> {
-  process.stdout.write(`keytool error: java.lang.Exception: ${argv[0]} is not supported by this ktool version yet\n`);
-  return 1;
+  let a: KeytoolArgs;
+  try {
+    a = parseKeytoolArgs(argv);
+  } catch (e) {
+    if (e instanceof KeytoolUsageError) {
+      err(e.message);
+      err(tinyHelp(e.command));
+      return 1;
+    }
+    throw e;
+  }
+  if (a.help || !a.command) {
+    if (a.help) {
+      out(usage(a.command));
+      return 0;
+    }
+    err('Usage error: no command provided');
+    err(tinyHelp());
+    return 1;
+  }
+  for (const ign of a.ignored) err(`ktool: ignoring ${ign} (no JVM or JCA providers in ktool)`);
+  let storeType: string | undefined;
+  try {
+    if (a.command === 'list' && a.verbose && a.rfc) {
+      err("Must not specify both -v and -rfc with 'list' command");
+      err(tinyHelp('list'));
+      return 1;
+    }
+    const handler = HANDLERS[a.command];
+    if (!handler) throw jEx(`-${a.command} is not supported by ktool yet`);
+    if (!handler.store) {
+      await handler.run(a);
+      return 0;
+    }
+    const file = keystorePath(a);
+    const release = handler.writes ? acquireFileLock(file) : () => undefined;
+    try {
+      const s = await openSession(a, file, handler.creates);
+      storeType = s.store.type;
+      await handler.run(a, s);
+      if (s.save) persist(s);
+      jksWarning(s);
+    } finally {
+      release();
+    }
+    return 0;
+  } catch (e) {
+    if (e instanceof KeytoolUsageError) {
+      err(e.message);
+      err(tinyHelp(a.command));
+      return 1;
+    }
+    if (!(e instanceof KtoolError) && !(e instanceof JavaStyleError)) throw e;
+    out(keytoolErrorLine(e, storeType));
+    return 1;
+  }
+}
+
+function keystorePath(a: KeytoolArgs): string {
+  if (a.cacerts) {
+    if (a.keystore || a.storetype) throw new JavaStyleError('java.lang.IllegalArgumentException', 'The -keystore or -storetype option cannot be used with the -cacerts option');
+    const { findCacerts } = require('../../ops/cacerts') as { findCacerts: () => string };
+    return findCacerts();
+  }
+  return a.keystore ?? path.join(os.homedir(), '.keystore');
+}
+
+/** keytool reads a missing password from the terminal, or from standard input when there is none. */
+async function askPassword(prompt: string): Promise<string | null> {
+  if (process.stdin.isTTY) {
+    const { promptPassword } = require('../passwords') as typeof import('../passwords');
+    return promptPassword(prompt);
+  }
+  err(prompt);
+  const line = readStdinLine();
+  return line === undefined || line === '' ? null : line;
+}
+
+let stdinBuffer: string[] | undefined;
+function readStdinLine(): string | undefined {
+  if (!stdinBuffer) {
+    try {
+      stdinBuffer = fs.readFileSync(0, 'utf8').split(/\r?\n/);
+    } catch {
+      stdinBuffer = [];
+    }
+  }
+  return stdinBuffer.shift();
+}
+
+async function openSession(a: KeytoolArgs, file: string, creates: boolean): Promise<Session> {
+  const requested: StoreType | undefined = a.storetype ? parseStoreType(a.storetype) : undefined;
+  let storepass: string | null = a.storepass ?? null;
+  if (!fs.existsSync(file)) {
+    if (!creates) throw jEx(`Keystore file does not exist: ${file}`);
+    if (storepass === null) storepass = await askNewStorePassword();
+    const type = requested ?? 'PKCS12';
+    const { profileByName } = require('../../formats/pkcs12-profiles') as typeof import('../../formats/pkcs12-profiles');
+    const store: KeyStore = { type, entries: [], protection: type === 'PKCS12' ? { kind: 'pkcs12', profile: profileByName('modern') } : { kind: 'keyed-sha1' } };
+    return { a, file, store, existed: false, storepass, save: false };
+  }
+  if (fs.statSync(file).size === 0) throw jEx(`Keystore file exists, but is empty: ${file}`);
+  let decoded: DecodedStore;
+  if (storepass === null) {
+    // keytool first loads without a password to check the format, then asks for it.
+    decoded = loadStoreFile(file, null, requested);
+    const passwordless = decoded.store.protection.kind === 'pkcs12' && !decoded.store.protection.profile.mac && !decoded.store.protection.profile.certProtection;
+    if (!passwordless && !a.noprompt) {
+      storepass = await askPassword('Enter keystore password:  ');
+      if (storepass !== null) decoded = loadStoreFile(file, storepass, requested);
+    }
+    if (storepass === null && decoded.store.type !== 'PKCS12') integrityBanner();
+  } else {
+    decoded = loadStoreFile(file, storepass, requested);
+  }
+  return { a, file, store: decoded.store, existed: true, storepass, save: false };
+}
+
+async function askNewStorePassword(): Promise<string> {
+  const pw = await askPassword('Enter keystore password:  ');
+  if (pw === null) throw jEx('Too many failures - try later');
+  if (pw.length < 6) throw jEx('Keystore password is too short - must be at least 6 characters');
+  return pw;
+}
+
+function integrityBanner(): void {
+  err('');
+  err('*****************  WARNING WARNING WARNING  *****************');
+  err('* The integrity of the information stored in your keystore  *');
+  err('* has NOT been verified!  In order to verify its integrity, *');
+  err('* you must provide your keystore password.                  *');
+  err('*****************  WARNING WARNING WARNING  *****************');
+  err('');
+}
+
+const isPasswordless = (s: KeyStore) => s.protection.kind === 'pkcs12' && !s.protection.profile.mac && !s.protection.profile.certProtection;
+
+/** Key password of an entry: PKCS#12 keys use the store password (keytool ignores -keypass there). */
+function keyPasswordFor(s: Session, override?: string): string | undefined {
+  if (s.store.type === 'PKCS12' && !isPasswordless(s.store)) return s.storepass ?? undefined;
+  return override ?? s.a.keypass ?? s.storepass ?? undefined;
+}
+
+function persist(s: Session): void {
+  const pw = s.newStorepass ?? s.storepass;
+  const keyPw = (alias: string) => {
+    const k = keyPasswordFor(s);
+    if (k === undefined) throw jEx(`Enter key password for <${alias}>`);
+    return k;
+  };
+  const sealed = sealEntries(s.store, { target: s.store.type, sourceKeyPassword: keyPw, targetKeyPassword: keyPw });
+  saveStoreFile(s.file, sealed, isPasswordless(sealed) ? null : pw);
+}
+
+/** keytool's migration advice for JKS/JCEKS files holding more than trusted certificates. */
+function jksWarning(s: Session): void {
+  if (s.store.type === 'PKCS12' || !fs.existsSync(s.file)) return;
+  if (s.store.entries.every((e) => e.type === 'trustedCertEntry')) return;
+  err('');
+  err('Warning:');
+  err(
+    `The ${s.store.type} keystore uses a proprietary format. It is recommended to migrate to PKCS12 which is an industry standard format using "keytool -importkeystore -srckeystore ${s.file} -destkeystore ${s.file} -deststoretype pkcs12".`,
+  );
+}
+
+function requireEntry(s: Session, alias: string): Entry {
+  const e = findEntry(s.store, alias);
+  if (!e) throw jEx(`Alias <${alias}> does not exist`);
+  return e;
+}
+
+const replaceEntry = (store: KeyStore, old: Entry, next: Entry): KeyStore => ({ ...store, entries: store.entries.map((e) => (e === old ? next : e)) });
+
+// ------------------------------------------------------------------ commands
+
+interface Handler {
+  /** Works on a keystore (-keystore / -cacerts). */
+  store: boolean;
+  /** May create the keystore file. */
+  creates: boolean;
+  writes: boolean;
+  run(a: KeytoolArgs, s?: Session): Promise<void> | void;
+}
+
+const HANDLERS: Record<string, Handler> = {
+  list: {
+    store: true,
+    creates: false,
+    writes: false,
+    run(a, s) {
+      const { renderKeytoolList } = require('../../output/listing') as typeof import('../../output/listing');
+      if (a.alias !== undefined) requireEntry(s!, a.alias);
+      out(renderKeytoolList(s!.store, { verbose: a.verbose, rfc: a.rfc, alias: a.alias === undefined ? undefined : foldAlias(a.alias) }).replace(/\n$/, ''));
+    },
+  },
+  exportcert: {
+    store: true,
+    creates: false,
+    writes: false,
+    run(a, s) {
+      const alias = a.alias ?? 'mykey';
+      const e = requireEntry(s!, alias);
+      const cert = e.type === 'trustedCertEntry' ? e.cert : e.type === 'PrivateKeyEntry' ? e.chain[0] : undefined;
+      if (!cert) throw jEx(`Alias <${alias}> has no certificate`);
+      const pem = require('../../formats/pem') as typeof import('../../formats/pem');
+      const bytes = a.rfc ? Buffer.from(pem.certificatesToPem([cert])) : Buffer.from(cert);
+      if (a.file) {
+        fs.writeFileSync(a.file, bytes);
+        err(`Certificate stored in file <${a.file}>`);
+      } else process.stdout.write(bytes);
+    },
+  },
+  delete: {
+    store: true,
+    creates: false,
+    writes: true,
+    run(a, s) {
+      if (a.alias === undefined) throw jEx('Must specify alias');
+      const e = requireEntry(s!, a.alias);
+      s!.store = { ...s!.store, entries: s!.store.entries.filter((x) => x !== e) };
+      s!.save = true;
+    },
+  },
+  changealias: {
+    store: true,
+    creates: false,
+    writes: true,
+    run(a, s) {
+      const alias = a.alias ?? 'mykey';
+      if (a.dest === undefined) throw jEx('Must specify destination alias');
+      if (findEntry(s!.store, a.dest)) throw jEx(`Destination alias <${a.dest}> already exists`);
+      const e = requireEntry(s!, alias);
+      const renamed = { ...e, alias: foldAlias(a.dest), ...(e.type === 'trustedCertEntry' ? { friendlyName: a.dest } : {}) } as Entry;
+      s!.store = replaceEntry(s!.store, e, renamed);
+      s!.save = true;
+    },
+  },
+  storepasswd: {
+    store: true,
+    creates: false,
+    writes: true,
+    async run(a, s) {
+      const np = a.newPass ?? (await askPassword('New keystore password:  '));
+      if (np === null) throw jEx('Too many failures - try later');
+      if (np.length < 6) throw jEx('New password must be at least 6 characters');
+      if (s!.store.type === 'PKCS12') {
+        // PKCS#12 keys are protected by the store password: re-seal them with the new one.
+        const old = s!.storepass ?? '';
+        s!.store = sealEntries(s!.store, { target: 'PKCS12', sourceKeyPassword: () => old, targetKeyPassword: () => np, force: true });
+      }
+      s!.newStorepass = np;
+      s!.save = true;
+    },
+  },
+  keypasswd: {
+    store: true,
+    creates: false,
+    writes: true,
+    async run(a, s) {
+      if (s!.store.type === 'PKCS12') throw new JavaStyleError('java.lang.UnsupportedOperationException', '-keypasswd commands not supported if -storetype is PKCS12');
+      const alias = a.alias ?? 'mykey';
+      const e = requireEntry(s!, alias);
+      if (e.type === 'trustedCertEntry') throw jEx(`Alias <${alias}> has no key`);
+      const oldPw = a.keypass ?? s!.storepass ?? '';
+      const np = a.newPass ?? (await askPassword(`New key password for <${alias}>: `));
+      if (np === null) throw jEx('Too many failures - try later');
+      if (np.length < 6) throw jEx('New password must be at least 6 characters');
+      const one: KeyStore = { ...s!.store, entries: [e] };
+      const resealed = sealEntries(one, { target: s!.store.type, sourceKeyPassword: () => oldPw, targetKeyPassword: () => np, force: true }).entries[0];
+      s!.store = replaceEntry(s!.store, e, resealed);
+      s!.save = true;
+      s!.a = { ...a, keypass: np };
+      // persist() seals only plain keys; this one is sealed already.
+    },
+  },
+  importcert: {
+    store: true,
+    creates: true,
+    writes: true,
+    async run(a, s) {
+      const alias = a.alias ?? 'mykey';
+      const input = a.file ? readFileOrFail(a.file, 'certificate file') : new Uint8Array(fs.readFileSync(0));
+      const pem = require('../../formats/pem') as typeof import('../../formats/pem');
+      let certs: Uint8Array[];
+      try {
+        certs = pem.readCertificates(input);
+      } catch {
+        throw jEx('Input not an X.509 certificate');
+      }
+      if (certs.length === 0) throw jEx('Input not an X.509 certificate');
+      const existing = findEntry(s!.store, alias);
+      if (existing?.type === 'PrivateKeyEntry') {
+        installReply(s!, existing, certs);
+        err('Certificate reply was installed in keystore');
+        return;
+      }
+      if (existing) throw jEx(`Certificate not imported, alias <${alias}> already exists`);
+      const cert = certs[0];
+      if (!a.noprompt) {
+        const other = s!.store.entries.find((e) => e.type === 'trustedCertEntry' && bytesEqual(e.cert, cert));
+        let question = 'Trust this certificate? [no]:  ';
+        if (other) {
+          err(`Certificate already exists in keystore under alias <${other.alias}>`);
+          question = 'Do you still want to add it? [no]:  ';
+        } else {
+          const { renderPrintcert } = require('../../output/listing') as typeof import('../../output/listing');
+          out(renderPrintcert([cert], { single: true }).replace(/\n$/, ''));
+        }
+        if (!(await yes(question))) {
+          err('Certificate was not added to keystore');
+          return;
+        }
+      }
+      s!.store = { ...s!.store, entries: [...s!.store.entries, { type: 'trustedCertEntry', alias: foldAlias(alias), created: new Date(), cert, friendlyName: alias }] };
+      s!.save = true;
+      err('Certificate was added to keystore');
+    },
+  },
+  importkeystore: {
+    store: true,
+    creates: true,
+    writes: true,
+    async run(a, s) {
+      if (!a.srckeystore) throw jEx('Please specify -srckeystore');
+      const srcType = a.srcstoretype ? parseStoreType(a.srcstoretype) : undefined;
+      let srcpass: string | null = a.srcstorepass ?? null;
+      if (srcpass === null && !a.noprompt) srcpass = await askPassword('Enter source keystore password:  ');
+      const src = loadStoreFile(a.srckeystore, srcpass, srcType).store;
+      if (srcpass === null && !(src.protection.kind === 'pkcs12' && !src.protection.profile.mac)) {
+        err('');
+        err('*****************  WARNING WARNING WARNING  *****************');
+        err('* The integrity of the information stored in the srckeystore*');
+        err('* has NOT been verified!  In order to verify its integrity, *');
+        err('* you must provide the srckeystore password.                *');
+        err('*****************  WARNING WARNING WARNING  *****************');
+        err('');
+      }
+      err(`Importing keystore ${a.srckeystore} to ${s!.file}...`);
+      if (a.alias !== undefined) {
+        const e = findEntry(src, a.alias);
+        if (!e) throw jEx(`Alias <${a.alias}> does not exist`);
+        importOne(s!, src, e, a.dest ?? a.alias, srcpass);
+        return;
+      }
+      if (a.dest !== undefined || a.srckeypass !== undefined) throw jEx('if alias not specified, destalias and srckeypass must not be specified');
+      let ok = 0;
+      for (const e of src.entries) {
+        if (importOne(s!, src, e, e.alias, srcpass)) {
+          ok++;
+          err(`Entry for alias ${e.alias} successfully imported.`);
+        }
+      }
+      err(`Import command completed:  ${ok} entries successfully imported, ${src.entries.length - ok} entries failed or cancelled`);
+    },
+  },
+  printcert: {
+    store: false,
+    creates: false,
+    writes: false,
+    async run(a) {
+      if (a.sslserver) {
+        const { printSslServer } = require('./sslserver') as { printSslServer: (a: KeytoolArgs) => Promise<void> };
+        await printSslServer(a);
+        return;
+      }
+      let input: Uint8Array;
+      if (a.file) {
+        if (!fs.existsSync(a.file)) throw new JavaStyleError('java.io.FileNotFoundException', `${a.file} (No such file or directory)`);
+        input = readFileOrFail(a.file);
+      } else input = new Uint8Array(fs.readFileSync(0));
+      const pem = require('../../formats/pem') as typeof import('../../formats/pem');
+      let certs: Uint8Array[];
+      try {
+        certs = pem.readCertificates(input);
+      } catch {
+        throw new JavaStyleError('java.security.cert.CertificateException', 'Input not an X.509 certificate');
+      }
+      const { renderPrintcert } = require('../../output/listing') as typeof import('../../output/listing');
+      out(renderPrintcert(certs, { rfc: a.rfc }).replace(/\n$/, ''));
+    },
+  },
+  version: {
+    store: false,
+    creates: false,
+    writes: false,
+    run() {
+      out(`keytool (ktool ${require('../../../package.json').version}, compatible with JDK 17 keytool)`);
+    },
+  },
+};
+
+/** One entry from a source store into the session's store, as doImportKeyStoreSingle does. */
+function importOne(s: Session, src: KeyStore, e: Entry, newAlias: string, srcpass: string | null): boolean {
+  const a = s.a;
+  const target = foldAlias(newAlias);
+  const existing = findEntry(s.store, target);
+  if (existing) {
+    if (!a.noprompt) {
+      err(`Existing entry alias ${e.alias} exists, overwrite? [no]:  `);
+      const reply = (readStdinLine() ?? '').trim().toLowerCase();
+      if (reply !== 'y' && reply !== 'yes') {
+        err(`Entry for alias ${e.alias} not imported.`);
+        return false;
+      }
+    } else err(`Warning: Overwriting existing alias ${e.alias} in destination keystore`);
+  }
+  if (s.store.type === 'JKS' && e.type === 'SecretKeyEntry') {
+    err(`Problem importing entry for alias ${e.alias}: java.security.KeyStoreException: Cannot store non-PrivateKeys.`);
+    err(`Entry for alias ${e.alias} not imported.`);
+    return false;
+  }
+  let entry: Entry = { ...e, alias: target, created: new Date() };
+  if (e.type !== 'trustedCertEntry') {
+    // Open with the source key password (PKCS#12: the store password), to be sealed for the destination.
+    const srcKeyPw = src.type === 'PKCS12' && !(src.protection.kind === 'pkcs12' && !src.protection.profile.mac) ? srcpass : a.srckeypass ?? srcpass;
+    if (srcKeyPw === null) throw jEx(`Enter key password for <${e.alias}>`);
+    try {
+      entry =
+        e.type === 'PrivateKeyEntry'
+          ? { ...e, alias: target, created: entry.created, key: { form: 'plain', pkcs8: openPrivateKey(e, srcKeyPw) } }
+          : { ...e, alias: target, created: entry.created, secret: { form: 'plain', ...openSecretKey(e, srcKeyPw) } };
+    } catch (x) {
+      if (x instanceof KtoolError && x.code === 'WRONG_PASSWORD') {
+        for (let i = 0; i < 3; i++) err(`Enter key password for <${e.alias}>`);
+        throw jEx('Too many failures - try later');
+      }
+      throw x;
+    }
+  }
+  s.store = existing ? replaceEntry(s.store, existing, entry) : { ...s.store, entries: [...s.store.entries, entry] };
+  if (a.destkeypass !== undefined && s.store.type !== 'PKCS12') s.a = { ...s.a, keypass: a.destkeypass };
+  s.save = true;
+  return true;
+}
+
+/** -importcert onto a key entry: the CA reply replaces the chain when its leaf matches the key. */
+function installReply(s: Session, entry: Extract<Entry, { type: 'PrivateKeyEntry' }>, certs: Uint8Array[]): void {
+  const { installCertificateReply } = require('../../ops/reply') as typeof import('../../ops/reply');
+  const trusted = s.store.entries.filter((e) => e.type === 'trustedCertEntry').map((e) => (e as Extract<Entry, { type: 'trustedCertEntry' }>).cert);
+  if (s.a.trustcacerts) {
+    try {
+      const { findCacerts } = require('../../ops/cacerts') as { findCacerts: () => string };
+      const ca = loadStoreFile(findCacerts(), 'changeit');
+      for (const e of ca.store.entries) if (e.type === 'trustedCertEntry') trusted.push(e.cert);
+    } catch {
+      /* no cacerts: only the store's own anchors */
+    }
+  }
+  const chain = installCertificateReply(entry.chain[0], certs, trusted);
+  s.store = replaceEntry(s.store, entry, { ...entry, chain });
+  s.save = true;
+}
+
+async function yes(question: string): Promise<boolean> {
+  let reply: string | undefined;
+  if (process.stdin.isTTY) {
+    process.stderr.write(question);
+    reply = await new Promise<string>((resolve) => {
+      process.stdin.once('data', (d) => resolve(String(d)));
+      process.stdin.resume();
+    });
+    process.stdin.pause();
+  } else {
+    err(question);
+    reply = readStdinLine();
+  }
+  const r = (reply ?? '').trim().toLowerCase();
+  return r === 'y' || r === 'yes';
+}
+
+function tinyHelp(command?: string): string {
+  return command ? `Use "keytool -${command} -help" for usage of -${command}` : 'Use "keytool -?, -h, or --help" for this help message';
+}
+
+function usage(command?: string): string {
+  const lines = [
+    'ktool in keytool compatibility mode: Key and Certificate Management Tool',
+    '',
+    'Commands:',
+    '',
+    ' -changealias        Changes an entry\'s alias',
+    ' -delete             Deletes an entry',
+    ' -exportcert         Exports certificate',
+    ' -importcert         Imports a certificate or a certificate chain',
+    ' -importkeystore     Imports one or all entries from another keystore',
+    ' -keypasswd          Changes the key password of an entry',
+    ' -list               Lists entries in a keystore',
+    ' -printcert          Prints the content of a certificate',
+    ' -storepasswd        Changes the store password of a keystore',
+    ' -version            Prints the program version',
+    '',
+    'Use "ktool --help" for the modern commands.',
+  ];
+  return command ? `keytool -${command} [OPTION]...\n\n(see keytool's documentation; all keytool 17 options are accepted)` : lines.join('\n');
 }
