@@ -48,6 +48,8 @@ export interface PrivateKeyEntry extends EntryBase {
   chain: Uint8Array[];
   /** PKCS#12 only: the localKeyId bytes as read, reused on write so the file stays the same. */
   localKeyId?: Uint8Array;
+  /** PKCS#12 only: the friendlyName as read (case kept); written only while it still matches `alias`. */
+  friendlyName?: string;
 }
 
 export interface TrustedCertEntry extends EntryBase {
@@ -63,6 +65,8 @@ export interface SecretKeyEntry extends EntryBase {
   readonly type: 'SecretKeyEntry';
   secret: SecretKeyMaterial;
   localKeyId?: Uint8Array;
+  /** PKCS#12 only: the friendlyName as read (case kept); written only while it still matches `alias`. */
+  friendlyName?: string;
 }
 
 export type Entry = PrivateKeyEntry | TrustedCertEntry | SecretKeyEntry;
@@ -73,7 +77,7 @@ export type PbeSpec =
   | {
       readonly scheme: 'pbes2';
       readonly prf: DigestName;
-      readonly cipher: 'aes-128-cbc' | 'aes-192-cbc' | 'aes-256-cbc' | 'des-ede3-cbc';
+      readonly cipher: 'aes-128-cbc' | 'aes-192-cbc' | 'aes-256-cbc' | 'des-ede3-cbc' | 'des-cbc';
       readonly iterations: number;
       readonly saltLength: number;
     }
@@ -82,9 +86,17 @@ export type PbeSpec =
       readonly algorithm: Pkcs12PbeAlgorithm;
       readonly iterations: number;
       readonly saltLength: number;
+    }
+  | {
+      /** PKCS#5 v1.5 PBES1 (encrypted PKCS#8 PEM files; salt always 8 bytes). */
+      readonly scheme: 'pbes1';
+      readonly algorithm: Pbes1Algorithm;
+      readonly iterations: number;
+      readonly saltLength: number;
     };
 
 export type DigestName = 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512' | 'sha512-224' | 'sha512-256';
+export type Pbes1Algorithm = 'md5-des' | 'sha1-des' | 'md5-rc2-64' | 'sha1-rc2-64';
 export type Pkcs12PbeAlgorithm = 'sha1-3des' | 'sha1-2des' | 'sha1-rc2-128' | 'sha1-rc2-40' | 'sha1-rc4-128' | 'sha1-rc4-40';
 
 /** The integrity protection of a PKCS#12 file. */
