@@ -29,7 +29,7 @@ export function parseStoreType(name: string): StoreType {
  * Decode a store, its type taken from the bytes. A requested type is honoured where the JDK would
  * (JCEKS reads JKS files); otherwise a mismatch is an error rather than a silent change of type.
  */
-export function decodeStoreBytes(bytes: Uint8Array, password: string | null, file: string, requested?: StoreType): DecodedStore {
+export function decodeStoreBytes(bytes: Uint8Array, password: string | null, file: string, requested?: StoreType, opts: { dualFormat?: boolean } = {}): DecodedStore {
   const detected = detectStoreType(bytes);
   if (!detected) {
     throw new KtoolError('CORRUPT', `${file}: not a keystore (not JKS, JCEKS or PKCS12)${bytes.length === 0 ? ': file is empty' : ''}`);
@@ -37,6 +37,8 @@ export function decodeStoreBytes(bytes: Uint8Array, password: string | null, fil
   let type: StoreType = detected;
   if (requested && requested !== detected) {
     if (requested === 'JCEKS' && detected === 'JKS') type = 'JCEKS';
+    // The JDK's JKS and PKCS12 keystores each load the other format (keystore.type.compat=true).
+    else if (opts.dualFormat && requested !== 'JCEKS' && detected !== 'JCEKS') type = detected;
     else throw new KtoolError('UNSUPPORTED', `${file}: is a ${detected} keystore, not ${requested}`);
   }
   try {
