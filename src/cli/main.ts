@@ -23,6 +23,8 @@ export function buildProgram(): Command {
     require('./commands/convert').register,
     require('./commands/import').register,
     require('./commands/export').register,
+    ...['delete', 'rename', 'passwd', 'import-store', 'truststore', 'inspect'].map((c) => require(`./commands/${c}`).register),
+    require('./commands/jdbc').register,
   ] as ((p: Command) => void)[]) {
     register(program);
   }
@@ -47,7 +49,7 @@ export function reportError(e: unknown): number {
 
 export async function main(argv: string[]): Promise<void> {
   let status: number;
-  if (argv.length > 0 && KEYTOOL_COMMANDS.has(argv[0].split(':')[0])) {
+  if (argv.length > 0 && KEYTOOL_COMMANDS.has(argv[0].split(':')[0].toLowerCase())) {
     const { runKeytool } = require('./keytool/run') as typeof import('./keytool/run');
     status = await runKeytool(argv);
   } else {

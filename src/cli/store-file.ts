@@ -9,9 +9,9 @@ import { KtoolError } from '../model/errors';
 import type { DecodedStore, KeyStore, StoreType } from '../model/keystore';
 import { atomicWrite, readFileOrFail } from './files';
 
-export function loadStoreFile(file: string, password: string | null, requested?: StoreType): DecodedStore {
+export function loadStoreFile(file: string, password: string | null, requested?: StoreType, opts: { dualFormat?: boolean } = {}): DecodedStore {
   const bytes = readFileOrFail(file, 'keystore file');
-  return decodeStoreBytes(bytes, password, file, requested);
+  return decodeStoreBytes(bytes, password, file, requested, opts);
 }
 
 export function storeExists(file: string): boolean {

@@ -28,8 +28,9 @@ export function register(program: Command): void {
       stdio.json(storeToJson(decoded.store, decoded.info, { alias: alias?.toLowerCase() }));
       return;
     }
-    const { renderStoreListing } = require('../../output/listing') as typeof import('../../output/listing');
+    const { renderStoreListing, protectionLine } = require('../../output/listing') as typeof import('../../output/listing');
     if (note) stdio.err(note);
+    stdio.err(`Protection: ${protectionLine(decoded)}`);
     stdio.out(renderStoreListing(decoded, { verbose: !!opts.verbose, rfc: !!opts.rfc, alias: alias?.toLowerCase() }));
   });
 }

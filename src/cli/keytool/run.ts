@@ -31,6 +31,8 @@ interface Session {
   save: boolean;
   /** Set by -storepasswd. */
   newStorepass?: string;
+  /** The type keytool would print (the -storetype given, for JKS/PKCS12 dual-format loads). */
+  displayType?: StoreType;
 }
 
 export async function runKeytool(argv: string[]): Promise<number> {
@@ -69,6 +71,7 @@ export async function runKeytool(argv: string[]): Promise<number> {
       return 0;
     }
     const file = keystorePath(a);
+    storeType = sniffType(file);
     const release = handler.writes ? acquireFileLock(file) : () => undefined;
     try {
       const s = await openSession(a, file, handler.creates);
@@ -89,6 +92,16 @@ export async function runKeytool(argv: string[]): Promise<number> {
     if (!(e instanceof KtoolError) && !(e instanceof JavaStyleError)) throw e;
     out(keytoolErrorLine(e, storeType));
     return 1;
+  }
+}
+
+/** The type of an existing store file from its bytes (keytool words some errors per type). */
+function sniffType(file: string): string | undefined {
+  try {
+    const { detectStoreType } = require('../../formats/detect') as typeof import('../../formats/detect');
+    return detectStoreType(new Uint8Array(fs.readFileSync(file))) ?? undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -136,20 +149,28 @@ async function openSession(a: KeytoolArgs, file: string, creates: boolean): Prom
     return { a, file, store, existed: false, storepass, save: false };
   }
   if (fs.statSync(file).size === 0) throw jEx(`Keystore file exists, but is empty: ${file}`);
+  const load = (pw: string | null): DecodedStore => {
+    try {
+      return loadStoreFile(file, pw, requested, { dualFormat: true });
+    } catch (e) {
+      if (e instanceof KtoolError && e.code === 'UNSUPPORTED' && /keystore, not/.test(e.message)) throw new JavaStyleError('java.io.IOException', 'Invalid keystore format');
+      throw e;
+    }
+  };
   let decoded: DecodedStore;
   if (storepass === null) {
     // keytool first loads without a password to check the format, then asks for it.
-    decoded = loadStoreFile(file, null, requested);
-    const passwordless = decoded.store.protection.kind === 'pkcs12' && !decoded.store.protection.profile.mac && !decoded.store.protection.profile.certProtection;
-    if (!passwordless && !a.noprompt) {
-      storepass = await askPassword('Enter keystore password:  ');
-      if (storepass !== null) decoded = loadStoreFile(file, storepass, requested);
+    decoded = load(null);
+    if (!isPasswordless(decoded.store)) {
+      if (!a.noprompt) storepass = await askPassword('Enter keystore password:  ');
+      if (storepass !== null) decoded = load(storepass);
+      else integrityBanner();
     }
-    if (storepass === null && decoded.store.type !== 'PKCS12') integrityBanner();
   } else {
-    decoded = loadStoreFile(file, storepass, requested);
+    decoded = load(storepass);
   }
-  return { a, file, store: decoded.store, existed: true, storepass, save: false };
+  // With -storetype JKS a PKCS12 file lists as "JKS" (and the other way round), as keytool's dual format does.
+  return { a, file, store: decoded.store, existed: true, storepass, save: false, displayType: requested ?? decoded.store.type };
 }
 
 async function askNewStorePassword(): Promise<string> {
@@ -226,7 +247,7 @@ const HANDLERS: Record<string, Handler> = {
     run(a, s) {
       const { renderKeytoolList } = require('../../output/listing') as typeof import('../../output/listing');
       if (a.alias !== undefined) requireEntry(s!, a.alias);
-      out(renderKeytoolList(s!.store, { verbose: a.verbose, rfc: a.rfc, alias: a.alias === undefined ? undefined : foldAlias(a.alias) }).replace(/\n$/, ''));
+      out(renderKeytoolList(s!.store, { verbose: a.verbose, rfc: a.rfc, alias: a.alias, displayType: s!.displayType }));
     },
   },
   exportcert: {
@@ -238,8 +259,8 @@ const HANDLERS: Record<string, Handler> = {
       const e = requireEntry(s!, alias);
       const cert = e.type === 'trustedCertEntry' ? e.cert : e.type === 'PrivateKeyEntry' ? e.chain[0] : undefined;
       if (!cert) throw jEx(`Alias <${alias}> has no certificate`);
-      const pem = require('../../formats/pem') as typeof import('../../formats/pem');
-      const bytes = a.rfc ? Buffer.from(pem.certificatesToPem([cert])) : Buffer.from(cert);
+      const { pemCertificate } = require('../../output/keytool-text') as typeof import('../../output/keytool-text');
+      const bytes = a.rfc ? Buffer.from(pemCertificate(cert, 17)) : Buffer.from(cert);
       if (a.file) {
         fs.writeFileSync(a.file, bytes);
         err(`Certificate stored in file <${a.file}>`);
@@ -340,7 +361,7 @@ const HANDLERS: Record<string, Handler> = {
           question = 'Do you still want to add it? [no]:  ';
         } else {
           const { renderPrintcert } = require('../../output/listing') as typeof import('../../output/listing');
-          out(renderPrintcert([cert], { single: true }).replace(/\n$/, ''));
+          out(renderPrintcert([cert]));
         }
         if (!(await yes(question))) {
           err('Certificate was not added to keystore');
@@ -412,7 +433,7 @@ const HANDLERS: Record<string, Handler> = {
         throw new JavaStyleError('java.security.cert.CertificateException', 'Input not an X.509 certificate');
       }
       const { renderPrintcert } = require('../../output/listing') as typeof import('../../output/listing');
-      out(renderPrintcert(certs, { rfc: a.rfc }).replace(/\n$/, ''));
+      out(renderPrintcert(certs, { rfc: a.rfc }));
     },
   },
   version: {

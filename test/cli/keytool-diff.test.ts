@@ -1,0 +1,211 @@
+/**
+ * Differential tests of keytool compatibility mode: the same command sequences run with the real
+ * keytool 17 (and 25 where noted) and with `ktool` on copies of the same stores. Compared: exit codes,
+ * the lines scripts grep (whole stdout for listings), and the resulting stores' content (aliases, entry
+ * types, fingerprints as keytool 17 lists them, and key bytes).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fixturePath } from '../helpers/fixtures';
+import { JDK17_HOME, JDK25_HOME, keytool, tempDir } from '../helpers/jdk';
+import { ktool } from '../helpers/cli';
+
+const SAMPLES = path.resolve(__dirname, '../../samples');
+const root = tempDir('kt-diff');
+
+const FILES: Record<string, string> = {
+  'a.jks': fixturePath('stores/jks17-basic.jks'),
+  'kp.jks': fixturePath('stores/jks17-keypass.jks'),
+  'b.p12': fixturePath('stores/p12-17-default.p12'),
+  's.jceks': fixturePath('stores/jceks17-secrets.jceks'),
+  'pl.p12': fixturePath('stores/p12-17-passwordless.p12'),
+  'root-ca.pem': path.join(SAMPLES, 'root-ca.pem'),
+  'inter.pem': path.join(SAMPLES, 'intermediate-ca.pem'),
+  'pw.txt': '',
+};
+
+function setup(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [name, src] of Object.entries(FILES)) {
+    if (src) fs.copyFileSync(src, path.join(dir, name));
+  }
+  fs.writeFileSync(path.join(dir, 'pw.txt'), 'changeit\n');
+}
+
+type Step = string[];
+interface Outcome {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Lines of keytool's stderr that scripts rely on (progress messages), in order. */
+const GREPPED = /^(Certificate was added to keystore|Certificate stored in file <.*>|Entry for alias .* (successfully imported|not imported)\.|Import command completed: .*|Warning: Overwriting existing alias .*|Certificate reply was installed in keystore|Problem importing entry .*|Importing keystore .*)$/;
+const grepped = (s: string) => s.split('\n').filter((l) => GREPPED.test(l));
+
+function runBoth(name: string, steps: Step[], jdkHome: () => string = JDK17_HOME): { real: Outcome[]; ours: Outcome[]; realDir: string; ourDir: string } {
+  const realDir = path.join(root, `${name}-keytool`);
+  const ourDir = path.join(root, `${name}-ktool`);
+  setup(realDir);
+  setup(ourDir);
+  const env = { PW_ENV: 'changeit' };
+  const real = steps.map((s) => {
+    const r = keytool(jdkHome(), s, { cwd: realDir });
+    return r;
+  });
+  void env;
+  const ours = steps.map((s) => ktool(s, { cwd: ourDir, env: { PW_ENV: 'changeit' } }));
+  return { real, ours, realDir, ourDir };
+}
+
+/** Content of a store as the real keytool 17 lists it, without the per-run creation dates. */
+function content(dir: string, store: string, pass: string[]): string {
+  const r = keytool(JDK17_HOME(), ['-list', '-v', '-keystore', store, ...pass], { cwd: dir });
+  return `${r.status}\n${r.stdout.replace(/^Creation date: .*$/gm, '').replace(/^(.*), [A-Z][a-z]{2} \d+, \d{4}, /gm, '$1, DATE, ')}`;
+}
+
+function expectSame(name: string, steps: Step[], finalStores: [string, string[]][] = [], jdkHome?: () => string) {
+  process.env.PW_ENV = 'changeit';
+  const { real, ours, realDir, ourDir } = runBoth(name, steps, jdkHome);
+  steps.forEach((s, i) => {
+    const ctx = `step ${i + 1}: ${s.join(' ')}`;
+    expect({ ctx, status: ours[i].status }).toEqual({ ctx, status: real[i].status });
+    if (real[i].status !== 0) expect({ ctx, out: ours[i].stdout.trim() }).toEqual({ ctx, out: real[i].stdout.trim() });
+    else if (s[0] === '-list' || s[0] === '-printcert' || (s[0] === '-exportcert' && s.includes('-rfc') && !s.includes('-file'))) {
+      expect({ ctx, out: ours[i].stdout.replace(/\r/g, '') }).toEqual({ ctx, out: real[i].stdout.replace(/\r/g, '') });
+    }
+    expect({ ctx, lines: grepped(ours[i].stderr) }).toEqual({ ctx, lines: grepped(real[i].stderr) });
+  });
+  for (const [store, pass] of finalStores) {
+    expect(content(ourDir, store, pass)).toEqual(content(realDir, store, pass));
+  }
+  return { realDir, ourDir };
+}
+
+const SP = (pw: string) => ['-storepass', pw];
+
+describe('keytool syntax: listings', () => {
+  test.each([
+    ['jks', ['-list', '-keystore', 'a.jks', ...SP('changeit')]],
+    ['jks -v', ['-list', '-v', '-keystore', 'a.jks', ...SP('changeit')]],
+    ['jks -rfc', ['-list', '-rfc', '-keystore', 'a.jks', ...SP('changeit')]],
+    ['jks -alias', ['-list', '-v', '-alias', 'ROOT-CA', '-keystore', 'a.jks', ...SP('changeit')]],
+    ['jceks', ['-list', '-v', '-keystore', 's.jceks', ...SP('jceks-pass-17')]],
+    ['p12', ['-list', '-keystore', 'b.p12', ...SP('p12-pass-17')]],
+    ['passwordless p12 without password', ['-list', '-keystore', 'pl.p12']],
+    ['-storepass:env', ['-list', '-keystore', 'a.jks', '-storepass:env', 'PW_ENV']],
+    ['-storepass:file', ['-list', '-keystore', 'a.jks', '-storepass:file', 'pw.txt']],
+    ['-storetype JKS on a PKCS12 (dual format)', ['-list', '-keystore', 'b.p12', '-storetype', 'JKS', ...SP('p12-pass-17')]],
+    ['case-insensitive options', ['-LIST', '-KeyStore', 'a.jks', '-STOREPASS', 'changeit']],
+  ])('%s', (name, step) => {
+    expectSame(`list-${name.replace(/\W+/g, '-')}`, [step as string[]]);
+  });
+});
+
+describe('keytool syntax: error paths', () => {
+  test.each([
+    ['missing alias', ['-list', '-keystore', 'a.jks', ...SP('changeit'), '-alias', 'nope']],
+    ['wrong password jks', ['-list', '-keystore', 'a.jks', ...SP('wrongpw')]],
+    ['wrong password p12', ['-list', '-keystore', 'b.p12', ...SP('wrongpw')]],
+    ['missing file', ['-list', '-keystore', 'missing.jks', ...SP('changeit')]],
+    ['not a keystore', ['-list', '-keystore', 'root-ca.pem', ...SP('changeit')]],
+    ['wrong store type', ['-list', '-keystore', 'b.p12', '-storetype', 'JCEKS', ...SP('p12-pass-17')]],
+    ['delete missing alias', ['-delete', '-keystore', 'a.jks', ...SP('changeit'), '-alias', 'nope']],
+    ['duplicate alias on import', ['-importcert', '-keystore', 'a.jks', ...SP('changeit'), '-alias', 'root-ca', '-file', 'root-ca.pem', '-noprompt']],
+    ['changealias onto existing', ['-changealias', '-keystore', 'a.jks', ...SP('changeit'), '-alias', 'root-ca', '-destalias', 'ec p256 leaf']],
+    ['export missing alias', ['-exportcert', '-keystore', 'a.jks', ...SP('changeit'), '-alias', 'nope']],
+    ['keypasswd on PKCS12', ['-keypasswd', '-keystore', 'b.p12', ...SP('p12-pass-17'), '-alias', 'root-ca', '-new', 'newkeypw']],
+    ['printcert missing file', ['-printcert', '-file', 'missing.pem']],
+  ])('%s', (name, step) => {
+    const { realDir } = expectSame(`err-${name.replace(/\W+/g, '-')}`, [step as string[]]);
+    void realDir;
+  });
+
+  test('usage errors go to stderr with exit 1', () => {
+    const dir = path.join(root, 'usage');
+    setup(dir);
+    for (const args of [['-list', '-bogus'], ['-list', '-keystore', 'a.jks', '-storepass:env', 'NOPE_NOT_SET'], ['-list', '-v', '-rfc', '-keystore', 'a.jks']]) {
+      const real = keytool(JDK17_HOME(), args, { cwd: dir });
+      const ours = ktool(args, { cwd: dir });
+      expect(ours.status).toBe(real.status);
+      expect(ours.stdout).toBe('');
+      expect(ours.stderr.split('\n')[0]).toBe(real.stderr.split('\n')[0]);
+    }
+  });
+});
+
+describe('keytool syntax: changes, compared by content', () => {
+  test('importcert of trusted certificates into an existing JKS and a new PKCS12', () => {
+    expectSame(
+      'importcert',
+      [
+        ['-importcert', '-keystore', 'a.jks', ...SP('changeit'), '-alias', 'NewCA', '-file', 'root-ca.pem', '-noprompt'],
+        ['-importcert', '-keystore', 'a.jks', ...SP('changeit'), '-alias', 'inter', '-file', 'inter.pem', '-noprompt'],
+        ['-importcert', '-keystore', 'new.p12', ...SP('changeit'), '-alias', 'ca1', '-file', 'root-ca.pem', '-noprompt'],
+        ['-list', '-keystore', 'new.p12', ...SP('changeit')],
+      ],
+      [
+        ['a.jks', SP('changeit')],
+        ['new.p12', SP('changeit')],
+      ],
+    );
+  });
+
+  test('exportcert to a file and as PEM', () => {
+    const { realDir, ourDir } = expectSame('exportcert', [
+      ['-exportcert', '-keystore', 'a.jks', ...SP('changeit'), '-alias', 'root-ca', '-file', 'out.crt'],
+      ['-exportcert', '-keystore', 'a.jks', ...SP('changeit'), '-alias', 'ec p256 leaf', '-rfc'],
+      ['-exportcert', '-keystore', 'b.p12', ...SP('p12-pass-17'), '-alias', 'ed448-selfsigned', '-rfc', '-file', 'ed.pem'],
+    ]);
+    expect(fs.readFileSync(path.join(ourDir, 'out.crt'))).toEqual(fs.readFileSync(path.join(realDir, 'out.crt')));
+    expect(fs.readFileSync(path.join(ourDir, 'ed.pem'), 'utf8')).toEqual(fs.readFileSync(path.join(realDir, 'ed.pem'), 'utf8'));
+  });
+
+  test('delete, changealias, storepasswd, keypasswd', () => {
+    expectSame(
+      'manage',
+      [
+        ['-delete', '-keystore', 'a.jks', ...SP('changeit'), '-alias', 'root-ca'],
+        ['-changealias', '-keystore', 'a.jks', ...SP('changeit'), '-alias', 'EC P256 Leaf', '-destalias', 'Renamed Leaf'],
+        ['-storepasswd', '-keystore', 'a.jks', ...SP('changeit'), '-new', 'newpass1'],
+        ['-keypasswd', '-keystore', 'kp.jks', ...SP('store-pass-17'), '-alias', 'dsa-2048', '-keypass', 'dsa-key-pass', '-new', 'newkeypw'],
+        ['-storepasswd', '-keystore', 'b.p12', ...SP('p12-pass-17'), '-new', 'newpass2'],
+        ['-list', '-keystore', 'a.jks', ...SP('newpass1')],
+      ],
+      [
+        ['a.jks', SP('newpass1')],
+        ['b.p12', SP('newpass2')],
+      ],
+    );
+  });
+
+  test('importkeystore PKCS12 -> JKS (secret keys refused), -> PKCS12, single alias with -destalias', () => {
+    expectSame(
+      'importkeystore',
+      [
+        ['-importkeystore', '-srckeystore', 'b.p12', '-srcstorepass', 'p12-pass-17', '-destkeystore', 'c.jks', '-deststoretype', 'JKS', '-deststorepass', 'changeit', '-noprompt'],
+        ['-importkeystore', '-srckeystore', 'b.p12', '-srcstorepass', 'p12-pass-17', '-destkeystore', 'd.p12', '-deststorepass', 'changeit', '-noprompt'],
+        ['-importkeystore', '-srckeystore', 'b.p12', '-srcstorepass', 'p12-pass-17', '-destkeystore', 'd.p12', '-deststorepass', 'changeit', '-noprompt'],
+        ['-importkeystore', '-srckeystore', 'a.jks', '-srcstorepass', 'changeit', '-destkeystore', 'e.p12', '-deststorepass', 'changeit', '-srcalias', 'rsa2048-selfsigned', '-destalias', 'moved', '-noprompt'],
+      ],
+      [
+        ['c.jks', SP('changeit')],
+        ['d.p12', SP('changeit')],
+        ['e.p12', SP('changeit')],
+      ],
+    );
+  });
+
+  test('the same sequence on keytool 25', () => {
+    expectSame(
+      'jdk25',
+      [
+        ['-importcert', '-keystore', 'new25.p12', ...SP('changeit'), '-alias', 'ca1', '-file', 'root-ca.pem', '-noprompt'],
+        ['-importkeystore', '-srckeystore', 'a.jks', '-srcstorepass', 'changeit', '-destkeystore', 'new25.p12', '-deststorepass', 'changeit', '-noprompt'],
+        ['-delete', '-keystore', 'new25.p12', ...SP('changeit'), '-alias', 'root-ca'],
+      ],
+      [['new25.p12', SP('changeit')]],
+      JDK25_HOME,
+    );
+  });
+});
