@@ -134,6 +134,28 @@ describe('keytool syntax: error paths', () => {
   });
 });
 
+describe('keytool syntax: password prompts read from standard input', () => {
+  // No -storepass: keytool reads the answers from stdin (no TTY here). Writes insist on >= 6 characters
+  // (three tries, then "Too many failures" and status 0 with nothing done); a new store asks twice.
+  test.each([
+    ['write to an existing store, no answers', ['-importcert', '-keystore', 'a.jks', '-alias', 'x', '-file', 'root-ca.pem', '-noprompt'], ''],
+    ['write to an existing store, short then good answer', ['-importcert', '-keystore', 'a.jks', '-alias', 'x', '-file', 'root-ca.pem', '-noprompt'], 'abc\nchangeit\n'],
+    ['new store, password asked twice', ['-importcert', '-keystore', 'n.p12', '-alias', 'x', '-file', 'root-ca.pem', '-noprompt'], 'abcdefg\nabcdefg\n'],
+    ['new store, answers differ', ['-importcert', '-keystore', 'n.p12', '-alias', 'x', '-file', 'root-ca.pem', '-noprompt'], 'abcdefg\nxyzxyzx\n'],
+    ['list, password from stdin', ['-list', '-keystore', 'a.jks'], 'changeit\n'],
+    ['new store, -storepass too short', ['-importcert', '-keystore', 'n.p12', '-storepass', 'abc', '-alias', 'x', '-file', 'root-ca.pem', '-noprompt'], ''],
+  ])('%s', (name, args, input) => {
+    const realDir = path.join(root, `prompt-${name.replace(/\W+/g, '-')}-keytool`);
+    const ourDir = path.join(root, `prompt-${name.replace(/\W+/g, '-')}-ktool`);
+    setup(realDir);
+    setup(ourDir);
+    const real = keytool(JDK17_HOME(), args as string[], { cwd: realDir, input: input as string });
+    const ours = ktool(args as string[], { cwd: ourDir, input: input as string });
+    expect({ status: ours.status, stdout: ours.stdout.trim(), stderr: ours.stderr.trim() }).toEqual({ status: real.status, stdout: real.stdout.trim(), stderr: real.stderr.trim() });
+    for (const f of ['a.jks', 'n.p12']) expect(fs.existsSync(path.join(ourDir, f))).toBe(fs.existsSync(path.join(realDir, f)));
+  });
+});
+
 describe('keytool syntax: changes, compared by content', () => {
   test('importcert of trusted certificates into an existing JKS and a new PKCS12', () => {
     expectSame(

@@ -40,6 +40,10 @@ export async function runKeytool(argv: string[]): Promise<number> {
   try {
     a = parseKeytoolArgs(argv);
   } catch (e) {
+    if (e instanceof GaveUp) {
+      err(e.message);
+      return 0;
+    }
     if (e instanceof KeytoolUsageError) {
       err(e.message);
       err(tinyHelp(e.command));
@@ -84,6 +88,10 @@ export async function runKeytool(argv: string[]): Promise<number> {
     }
     return 0;
   } catch (e) {
+    if (e instanceof GaveUp) {
+      err(e.message);
+      return 0;
+    }
     if (e instanceof KeytoolUsageError) {
       err(e.message);
       err(tinyHelp(a.command));
@@ -120,7 +128,7 @@ async function askPassword(prompt: string): Promise<string | null> {
     const { promptPassword } = require('../passwords') as typeof import('../passwords');
     return promptPassword(prompt);
   }
-  err(prompt);
+  process.stderr.write(prompt); // no newline: keytool does not echo the answer's line end either
   const line = readStdinLine();
   return line === undefined || line === '' ? null : line;
 }
@@ -142,7 +150,8 @@ async function openSession(a: KeytoolArgs, file: string, creates: boolean): Prom
   let storepass: string | null = a.storepass ?? null;
   if (!fs.existsSync(file)) {
     if (!creates) throw jEx(`Keystore file does not exist: ${file}`);
-    if (storepass === null) storepass = await askNewStorePassword();
+    if (storepass === null) storepass = await askWritePassword(a.command, false);
+    else if (storepass.length < 6) throw jEx('Keystore password must be at least 6 characters');
     const type = requested ?? 'PKCS12';
     const { profileByName } = require('../../formats/pkcs12-profiles') as typeof import('../../formats/pkcs12-profiles');
     const store: KeyStore = { type, entries: [], protection: type === 'PKCS12' ? { kind: 'pkcs12', profile: profileByName('modern') } : { kind: 'keyed-sha1' } };
@@ -162,7 +171,8 @@ async function openSession(a: KeytoolArgs, file: string, creates: boolean): Prom
     // keytool first loads without a password to check the format, then asks for it.
     decoded = load(null);
     if (!isPasswordless(decoded.store)) {
-      if (!a.noprompt) storepass = await askPassword('Enter keystore password:  ');
+      if (PASSWORD_REQUIRED.has(a.command ?? '')) storepass = await askWritePassword(a.command, true);
+      else if (!a.noprompt) storepass = await askPassword('Enter keystore password:  ');
       if (storepass !== null) decoded = load(storepass);
       else integrityBanner();
     }
@@ -173,11 +183,28 @@ async function openSession(a: KeytoolArgs, file: string, creates: boolean): Prom
   return { a, file, store: decoded.store, existed: true, storepass, save: false, displayType: requested ?? decoded.store.type };
 }
 
-async function askNewStorePassword(): Promise<string> {
-  const pw = await askPassword('Enter keystore password:  ');
-  if (pw === null) throw jEx('Too many failures - try later');
-  if (pw.length < 6) throw jEx('Keystore password is too short - must be at least 6 characters');
-  return pw;
+/** keytool's commands that create or modify a store: they insist on a store password. */
+const PASSWORD_REQUIRED = new Set(['certreq', 'delete', 'genkeypair', 'genseckey', 'importcert', 'importpass', 'importkeystore', 'keyclone', 'changealias', 'selfcert', 'storepasswd', 'keypasswd']);
+
+/** keytool gives up after three bad answers: a note on stderr and exit status 0, nothing done. */
+class GaveUp extends Error {}
+
+/** keytool's prompt loop for a store password it must have: three tries, at least 6 characters, asked twice for a new file. */
+async function askWritePassword(command: string | undefined, exists: boolean): Promise<string> {
+  const prompt = command === 'importkeystore' ? 'Enter destination keystore password:  ' : 'Enter keystore password:  ';
+  for (let tries = 0; tries < 3; tries++) {
+    const pw = await askPassword(prompt);
+    if (pw === null || pw.length < 6) {
+      err('Keystore password is too short - must be at least 6 characters');
+      continue;
+    }
+    if (!exists && (await askPassword('Re-enter new password: ')) !== pw) {
+      err("They don't match. Try again");
+      continue;
+    }
+    return pw;
+  }
+  throw new GaveUp('Too many failures - try later');
 }
 
 function integrityBanner(): void {
