@@ -40,16 +40,7 @@ export async function runKeytool(argv: string[]): Promise<number> {
   try {
     a = parseKeytoolArgs(argv);
   } catch (e) {
-    if (e instanceof GaveUp) {
-      err(e.message);
-      return 0;
-    }
-    if (e instanceof KeytoolUsageError) {
-      err(e.message);
-      err(tinyHelp(e.command));
-      return 1;
-    }
-    throw e;
+    return failureStatus(e);
   }
   if (a.help || !a.command) {
     if (a.help) {
@@ -88,19 +79,24 @@ export async function runKeytool(argv: string[]): Promise<number> {
     }
     return 0;
   } catch (e) {
-    if (e instanceof GaveUp) {
-      err(e.message);
-      return 0;
-    }
-    if (e instanceof KeytoolUsageError) {
-      err(e.message);
-      err(tinyHelp(a.command));
-      return 1;
-    }
-    if (!(e instanceof KtoolError) && !(e instanceof JavaStyleError)) throw e;
-    out(keytoolErrorLine(e, storeType));
+    return failureStatus(e, a.command, storeType);
+  }
+}
+
+/** Reports a failure the way keytool does and gives its exit status; anything unexpected is rethrown. */
+function failureStatus(e: unknown, command?: string, storeType?: string): number {
+  if (e instanceof GaveUp) {
+    err(e.message);
+    return 0;
+  }
+  if (e instanceof KeytoolUsageError) {
+    err(e.message);
+    err(tinyHelp(e.command ?? command));
     return 1;
   }
+  if (!(e instanceof KtoolError) && !(e instanceof JavaStyleError)) throw e;
+  out(keytoolErrorLine(e, storeType));
+  return 1;
 }
 
 /** The type of an existing store file from its bytes (keytool words some errors per type). */
