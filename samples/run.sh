@@ -19,9 +19,12 @@ for store in out/server.jks out/server.p12 out/truststore.p12; do
   echo "== ktool list $store"
   ktool list "$store" --storepass-env KTOOL_SAMPLE_PASS
 done
-if [ -f ../dist/cli/commands/jdbc.js ]; then
-  echo
-  echo "== JDBC configuration (PostgreSQL, verify-full, using the truststore)"
-  ktool jdbc --driver postgresql --host db.example.com --port 5432 --database app --user app \
-    --mode verify-full --truststore out/truststore.p12 --truststore-pass-env KTOOL_SAMPLE_PASS --format properties
-fi
+echo
+echo "== JDBC configuration (PostgreSQL, verify-full; pgJDBC reads the CA as PEM, written to out/pg/)"
+ktool jdbc --driver postgresql --host db.example.com --port 5432 --database app --user app \
+  --mode verify-full --truststore out/truststore.p12 --truststore-pass-env KTOOL_SAMPLE_PASS \
+  --out-dir out/pg --format properties
+echo
+echo "== JDBC configuration (MariaDB Connector/J 3.x, verify-full, using the truststore)"
+ktool jdbc --driver mariadb --host db.example.com --port 3306 --database app --user app \
+  --mode verify-full --truststore out/truststore.p12 --truststore-pass-env KTOOL_SAMPLE_PASS --format url
