@@ -4,6 +4,7 @@
  * PKCS#12 certificates Java does not see, root-first chains, keys that do not match their certificate,
  * duplicates under different aliases, expired certificates.
  */
+import { X500Name } from '../x509/name';
 import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
 import { Asn1, TAG } from '../asn1/der';
 import { OID } from '../asn1/oids';
@@ -394,23 +395,9 @@ function looksLikePem(bytes: Uint8Array): boolean {
   return head.includes('-----BEGIN ');
 }
 
-const NAME_KEYS: Record<string, string> = {
-  '2.5.4.3': 'CN',
-  '2.5.4.6': 'C',
-  '2.5.4.7': 'L',
-  '2.5.4.8': 'ST',
-  '2.5.4.10': 'O',
-  '2.5.4.11': 'OU',
-  '2.5.4.5': 'SERIALNUMBER',
-  '0.9.2342.19200300.100.1.25': 'DC',
-  '1.2.840.113549.1.9.1': 'emailAddress',
-};
-
-/** A Name as "CN=…, O=…" (display only). */
+/** A Name as keytool prints it ("CN=…, O=…"). */
 function nameText(name: Asn1): string {
-  return name.children
-    .flatMap((rdn) => rdn.children.map((atv) => `${NAME_KEYS[atv.child(0).oid()] ?? atv.child(0).oid()}=${atv.child(1).text()}`))
-    .join(', ');
+  return X500Name.fromAsn1(name).toString();
 }
 
 const SIG_ALGS: Record<string, string> = {
