@@ -25,6 +25,8 @@ export function buildProgram(): Command {
     require('./commands/export').register,
     ...['delete', 'rename', 'passwd', 'import-store', 'truststore', 'inspect'].map((c) => require(`./commands/${c}`).register),
     require('./commands/jdbc').register,
+    require('./commands/ca').register,
+    require('./commands/crl').register,
   ] as ((p: Command) => void)[]) {
     register(program);
   }

@@ -210,6 +210,18 @@ export function certificateToDer(bytes: Uint8Array): Uint8Array {
   return certs[0];
 }
 
+/** The DER of the one PEM block labelled one of `labels` (a CSR, a CRL), or the input itself when it is DER. */
+export function readPemOrDerObject(bytes: Uint8Array, labels: readonly string[], what: string): Uint8Array {
+  if (bytes.length === 0) throw corrupt(`no ${what}: the input is empty`);
+  if (!looksLikePem(bytes)) {
+    Asn1.parse(bytes, what).expect(TAG.SEQUENCE, what);
+    return bytes;
+  }
+  const blocks = parsePemBlocks(asText(bytes)).filter((b) => labels.includes(b.label));
+  if (blocks.length !== 1) throw corrupt(blocks.length === 0 ? `no ${what} in the PEM data (expected BEGIN ${labels[0]})` : `the PEM data holds ${blocks.length} ${labels[0]} blocks: give one`);
+  return blocks[0].der;
+}
+
 // ---------------------------------------------------------------- private keys
 
 export type PrivateKeyForm = 'pkcs8' | 'encrypted-pkcs8' | 'pkcs1' | 'sec1' | 'dsa';
