@@ -217,7 +217,22 @@ export class Asn1 {
   }
 }
 
+// The same few dozen OIDs recur in every certificate; decoding them with BigInt dominated reading big
+// stores. Memoised by their bytes (short ones only, and a bounded number, so hostile input cannot grow it).
+const oidMemo = new Map<string, string>();
+
 export function decodeOid(c: Uint8Array): string {
+  if (c.length === 0 || c.length > 32) return decodeOidBytes(c);
+  const key = String.fromCharCode(...c);
+  let s = oidMemo.get(key);
+  if (s === undefined) {
+    s = decodeOidBytes(c);
+    if (oidMemo.size < 4096) oidMemo.set(key, s);
+  }
+  return s;
+}
+
+function decodeOidBytes(c: Uint8Array): string {
   if (c.length === 0) throw corrupt('ASN.1: empty OID');
   const parts: string[] = [];
   let v = 0n;

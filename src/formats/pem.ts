@@ -5,6 +5,7 @@
  * from PEM is stored byte for byte as keytool would store it.
  */
 import { X509Certificate, createDecipheriv, createHash } from 'node:crypto';
+import { x509Of } from '../x509/node-cert';
 import { Asn1, TAG, algId, integer, octetString, oid, seq } from '../asn1/der';
 import { OID } from '../asn1/oids';
 import type { KeyProtection } from '../crypto/epki';
@@ -127,11 +128,12 @@ const PKCS7_LABELS = new Set(['PKCS7', 'PKCS #7 SIGNED DATA', 'CMS']);
 function checkedCertificate(der: Uint8Array, where: string): Uint8Array {
   try {
     Asn1.parse(der, where).expect(TAG.SEQUENCE, where);
-    new X509Certificate(Buffer.from(der));
+    const copy = der.slice();
+    x509Of(copy); // parsed once and cached for later users (truststore, aliases)
+    return copy;
   } catch {
     throw corrupt(`${where}: not a valid X.509 certificate`);
   }
-  return der.slice();
 }
 
 /** The certificate of an OpenSSL TRUSTED CERTIFICATE (certificate followed by X509_CERT_AUX trust data). */

@@ -1,5 +1,6 @@
 /** Deterministic aliases for certificates: a slug of the subject CN, plus a short fingerprint on collision. */
-import { X509Certificate, createHash } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { x509Of } from '../x509/node-cert';
 import type { KeyStore } from '../model/keystore';
 
 export function sha256Hex(der: Uint8Array): string {
@@ -7,7 +8,7 @@ export function sha256Hex(der: Uint8Array): string {
 }
 
 export function subjectCommonName(der: Uint8Array): string | undefined {
-  const subject = new X509Certificate(der).subject;
+  const subject = x509Of(der).subject;
   const cn = subject.split('\n').find((l) => l.startsWith('CN='));
   return cn?.slice(3);
 }
@@ -28,13 +29,13 @@ export function slug(text: string): string {
  * another certificate.
  */
 export function aliasForCertificate(der: Uint8Array, taken: (alias: string) => boolean, template?: string): string {
-  const cn = slug(subjectCommonName(der) ?? new X509Certificate(der).subject.split('\n').pop() ?? 'cert');
+  const cn = slug(subjectCommonName(der) ?? x509Of(der).subject.split('\n').pop() ?? 'cert');
   const fp = sha256Hex(der);
   if (template) {
     return template
       .replace(/\{cn\}/g, cn)
       .replace(/\{sha256(?::(\d+))?\}/g, (_, n?: string) => fp.slice(0, n ? Number(n) : 8))
-      .replace(/\{serial\}/g, new X509Certificate(der).serialNumber.toLowerCase())
+      .replace(/\{serial\}/g, x509Of(der).serialNumber.toLowerCase())
       .toLowerCase();
   }
   return taken(cn) ? `${cn}-${fp.slice(0, 8)}` : cn;

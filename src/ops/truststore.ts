@@ -3,10 +3,11 @@
  * deduplicated by SHA-256, filtered, with deterministic aliases, merged into (or replacing) what the
  * output already holds. Pure: takes certificate DERs and returns the new store plus a summary.
  */
-import { X509Certificate } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
 import { foldAlias } from '../model/alias';
 import type { Entry, KeyStore, TrustedCertEntry } from '../model/keystore';
 import { bytesEqual } from '../util/bytes';
+import { x509Of } from '../x509/node-cert';
 import { aliasForCertificate, sha256Hex } from './aliases';
 
 /** The default alias: slug of the subject CN plus the first 8 hex digits of the SHA-256. */
@@ -57,7 +58,7 @@ const subjectOf = (x: X509Certificate) => x.subject.split('\n').join(', ');
 function itemOf(e: TrustedCertEntry, source?: string): TruststoreItem {
   let subject = '';
   try {
-    subject = subjectOf(new X509Certificate(e.cert));
+    subject = subjectOf(x509Of(e.cert));
   } catch {
     /* unparsable certificate in an old store: still listed */
   }
@@ -79,7 +80,7 @@ export function buildTruststore(existing: KeyStore, inputs: readonly Certificate
   for (const input of inputs) {
     let x: X509Certificate;
     try {
-      x = new X509Certificate(input.der);
+      x = x509Of(input.der);
     } catch {
       skipped.push({ source: input.source, reason: 'not a valid X.509 certificate' });
       continue;
