@@ -116,7 +116,7 @@ const SIG_ALIASES: Record<string, string> = {
 };
 
 /** AlgorithmId.getName() for a signature AlgorithmIdentifier. */
-function signatureName(alg: Asn1): string {
+export function signatureName(alg: Asn1): string {
   const oid = alg.child(0, 'signature algorithm').oid();
   if (oid === '1.2.840.10045.4.3') {
     // ecdsa-with-SHA2 (SpecifiedSHA2withECDSA): the digest is in the parameters.
@@ -548,7 +548,7 @@ function bitLength(mag: Uint8Array): number {
   return (mag.length - i - 1) * 8 + (32 - Math.clz32(mag[i]));
 }
 
-function parsePublicKey(spki: Asn1): PublicKeyInfo {
+export function parsePublicKey(spki: Asn1): PublicKeyInfo {
   const alg = spki.child(0, 'SubjectPublicKeyInfo').expect(TAG.SEQUENCE, 'AlgorithmIdentifier');
   const oid = alg.child(0).oid();
   const params = alg.children[1];

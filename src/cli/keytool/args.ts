@@ -6,6 +6,7 @@
  * -J…, provider options are accepted and ignored (there is no JVM).
  */
 import * as fs from 'node:fs';
+import { JavaStyleError } from './errors';
 
 export class KeytoolUsageError extends Error {
   constructor(
@@ -173,13 +174,13 @@ export function parseKeytoolArgs(argv: string[]): KeytoolArgs {
       case '-outfile': a.outfile = value; break;
       case '-dname': a.dname = value; break;
       case '-keyalg': a.keyalg = value; break;
-      case '-keysize': a.keysize = toInt(value, flag, command); break;
+      case '-keysize': a.keysize = toInt(value); break;
       case '-groupname': a.groupname = value; break;
       case '-sigalg': a.sigalg = value; break;
       case '-signer': a.signer = value; break;
       case '-signerkeypass': a.signerkeypass = pass(); break;
       case '-startdate': a.startdate = value; break;
-      case '-validity': a.validity = toInt(value, flag, command); break;
+      case '-validity': a.validity = toInt(value); break;
       case '-ext': a.ext.push(value); break;
       case '-id': a.ids.push(value); break;
       case '-sslserver': a.sslserver = value; break;
@@ -202,7 +203,8 @@ export function parseKeytoolArgs(argv: string[]): KeytoolArgs {
   return a;
 }
 
-function toInt(v: string, flag: string, command?: string): number {
-  if (!/^[+-]?\d+$/.test(v)) throw new KeytoolUsageError(`Illegal option:  ${flag} ${v}`, command);
+/** Integer.parseInt / Long.parseLong: a bad number fails as keytool's NumberFormatException. */
+function toInt(v: string): number {
+  if (!/^[+-]?\d+$/.test(v)) throw new JavaStyleError('java.lang.NumberFormatException', `For input string: "${v}"`);
   return Number(v);
 }

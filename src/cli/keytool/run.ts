@@ -20,7 +20,7 @@ const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`)
 const err = (s: string) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`);
 
 /** Everything a command handler needs: the parsed arguments and the store it works on. */
-interface Session {
+export interface Session {
   a: KeytoolArgs;
   file: string;
   /** Loaded store, or a new empty one for commands that create the file. */
@@ -59,7 +59,7 @@ export async function runKeytool(argv: string[]): Promise<number> {
       err(tinyHelp('list'));
       return 1;
     }
-    const handler = HANDLERS[a.command];
+    const handler = HANDLERS[a.command] ?? (require('./pki') as typeof import('./pki')).PKI_HANDLERS[a.command];
     if (!handler) throw jEx(`-${a.command} is not supported by ktool yet`);
     if (!handler.store) {
       await handler.run(a);
@@ -119,7 +119,7 @@ function keystorePath(a: KeytoolArgs): string {
 }
 
 /** keytool reads a missing password from the terminal, or from standard input when there is none. */
-async function askPassword(prompt: string): Promise<string | null> {
+export async function askPassword(prompt: string): Promise<string | null> {
   if (process.stdin.isTTY) {
     const { promptPassword } = require('../passwords') as typeof import('../passwords');
     return promptPassword(prompt);
@@ -130,7 +130,7 @@ async function askPassword(prompt: string): Promise<string | null> {
 }
 
 let stdinBuffer: string[] | undefined;
-function readStdinLine(): string | undefined {
+export function readStdinLine(): string | undefined {
   if (!stdinBuffer) {
     try {
       stdinBuffer = fs.readFileSync(0, 'utf8').split(/\r?\n/);
@@ -243,7 +243,7 @@ function jksWarning(s: Session): void {
   );
 }
 
-function requireEntry(s: Session, alias: string): Entry {
+export function requireEntry(s: Session, alias: string): Entry {
   const e = findEntry(s.store, alias);
   if (!e) throw jEx(`Alias <${alias}> does not exist`);
   return e;
@@ -251,9 +251,18 @@ function requireEntry(s: Session, alias: string): Entry {
 
 const replaceEntry = (store: KeyStore, old: Entry, next: Entry): KeyStore => ({ ...store, entries: store.entries.map((e) => (e === old ? next : e)) });
 
+/**
+ * An entry as keytool's KeyStore.setEntry stores it (-changealias, -keypasswd, -importkeystore): under
+ * `alias`, created now, and (PKCS#12) with a new "Time <now>" localKeyId rather than the old one.
+ */
+function restamped<T extends Entry>(e: T, alias: string = e.alias): T {
+  const { localKeyId: _old, ...rest } = e as T & { localKeyId?: Uint8Array };
+  return { ...rest, alias, created: new Date() } as unknown as T;
+}
+
 // ------------------------------------------------------------------ commands
 
-interface Handler {
+export interface Handler {
   /** Works on a keystore (-keystore / -cacerts). */
   store: boolean;
   /** May create the keystore file. */
@@ -310,7 +319,7 @@ const HANDLERS: Record<string, Handler> = {
       if (a.dest === undefined) throw jEx('Must specify destination alias');
       if (findEntry(s!.store, a.dest)) throw jEx(`Destination alias <${a.dest}> already exists`);
       const e = requireEntry(s!, alias);
-      const renamed = { ...e, alias: foldAlias(a.dest), ...(e.type === 'trustedCertEntry' ? { friendlyName: a.dest } : {}) } as Entry;
+      const renamed = { ...restamped(e, foldAlias(a.dest)), ...(e.type === 'trustedCertEntry' ? { friendlyName: a.dest } : {}) } as Entry;
       s!.store = replaceEntry(s!.store, e, renamed);
       s!.save = true;
     },
@@ -347,7 +356,7 @@ const HANDLERS: Record<string, Handler> = {
       if (np.length < 6) throw jEx('New password must be at least 6 characters');
       const one: KeyStore = { ...s!.store, entries: [e] };
       const resealed = sealEntries(one, { target: s!.store.type, sourceKeyPassword: () => oldPw, targetKeyPassword: () => np, force: true }).entries[0];
-      s!.store = replaceEntry(s!.store, e, resealed);
+      s!.store = replaceEntry(s!.store, e, restamped(resealed));
       s!.save = true;
       s!.a = { ...a, keypass: np };
       // persist() seals only plain keys; this one is sealed already.
@@ -489,7 +498,7 @@ function importOne(s: Session, src: KeyStore, e: Entry, newAlias: string, srcpas
     err(`Entry for alias ${e.alias} not imported.`);
     return false;
   }
-  let entry: Entry = { ...e, alias: target, created: new Date() };
+  let entry: Entry = restamped(e, target);
   if (e.type !== 'trustedCertEntry') {
     // Open with the source key password (PKCS#12: the store password), to be sealed for the destination.
     const srcKeyPw = src.type === 'PKCS12' && !(src.protection.kind === 'pkcs12' && !src.protection.profile.mac) ? srcpass : a.srckeypass ?? srcpass;
@@ -497,8 +506,8 @@ function importOne(s: Session, src: KeyStore, e: Entry, newAlias: string, srcpas
     try {
       entry =
         e.type === 'PrivateKeyEntry'
-          ? { ...e, alias: target, created: entry.created, key: { form: 'plain', pkcs8: openPrivateKey(e, srcKeyPw) } }
-          : { ...e, alias: target, created: entry.created, secret: { form: 'plain', ...openSecretKey(e, srcKeyPw) } };
+          ? { ...(entry as typeof e), key: { form: 'plain', pkcs8: openPrivateKey(e, srcKeyPw) } }
+          : { ...(entry as typeof e), secret: { form: 'plain', ...openSecretKey(e, srcKeyPw) } };
     } catch (x) {
       if (x instanceof KtoolError && x.code === 'WRONG_PASSWORD') {
         for (let i = 0; i < 3; i++) err(`Enter key password for <${e.alias}>`);
@@ -558,14 +567,21 @@ function usage(command?: string): string {
     '',
     'Commands:',
     '',
+    ' -certreq            Generates a certificate request',
     ' -changealias        Changes an entry\'s alias',
     ' -delete             Deletes an entry',
     ' -exportcert         Exports certificate',
+    ' -genkeypair         Generates a key pair',
+    ' -genseckey          Generates a secret key',
+    ' -gencert            Generates certificate from a certificate request',
     ' -importcert         Imports a certificate or a certificate chain',
+    ' -importpass         Imports a password',
     ' -importkeystore     Imports one or all entries from another keystore',
     ' -keypasswd          Changes the key password of an entry',
     ' -list               Lists entries in a keystore',
     ' -printcert          Prints the content of a certificate',
+    ' -printcertreq       Prints the content of a certificate request',
+    ' -printcrl           Prints the content of a CRL file',
     ' -storepasswd        Changes the store password of a keystore',
     ' -version            Prints the program version',
     '',
