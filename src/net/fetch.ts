@@ -312,7 +312,8 @@ function handshakeError(e: unknown, where: string, mode: StartTlsUsed, received:
   const code = errCode(e);
   if (!received.length && (code === 'ECONNRESET' || code === 'EPIPE' || /disconnected|socket hang up|ended/i.test(String((e as Error)?.message))))
     return netError('handshake', `${where} closed the connection during the TLS handshake${hint}`);
-  const msg = String((e as Error)?.message ?? e).replace(/^[^:]*routines:/, '').replace(/\s+/g, ' ').trim();
+  // OpenSSL errors carry the bare reason ('wrong version number'); the message has codes and a source path.
+  const msg = String((e as { reason?: string })?.reason ?? (e as Error)?.message ?? e).replace(/^[^:]*routines:/, '').replace(/\s+/g, ' ').trim();
   return netError('handshake', `TLS handshake with ${where} failed: ${msg}${hint}`);
 }
 

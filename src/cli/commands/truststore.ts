@@ -46,23 +46,7 @@ export function register(program: Command): void {
     const requested: StoreType | undefined = readStoreType(opts.storetype);
     if (requested === 'JCEKS') throw new KtoolError('USAGE', 'a truststore is JKS or PKCS12');
 
-    const load = (): Target => {
-      if (storeExists(out)) {
-        const t = openForUpdate(out, storepass, requested, { trustDefault: true });
-        if (profile && t.store.type === 'PKCS12') t.store = { ...t.store, protection: { kind: 'pkcs12', profile } };
-        return t;
-      }
-      const type = requested ?? typeFromExtension(out) ?? 'PKCS12';
-      if (type === 'JCEKS') throw new KtoolError('USAGE', `${out}: a truststore is JKS or PKCS12`);
-      const { profileByName } = require('../../formats/pkcs12-profiles') as typeof import('../../formats/pkcs12-profiles');
-      const store: KeyStore = { type, entries: [], protection: type === 'PKCS12' ? { kind: 'pkcs12', profile: profile ?? profileByName('modern') } : { kind: 'keyed-sha1' } };
-      if (isPasswordlessStore(store)) return { store, password: null, exists: false };
-      if (storepass !== undefined) return { store, password: storepass, exists: false };
-      stdio.err(`ktool: ${out}: no store password given: using "changeit" (the JDK's truststore default)`);
-      return { store, password: 'changeit', exists: false };
-    };
-
-    runMutation(out, opts, load, (t) => {
+    runMutation(out, opts, () => openTruststore(out, storepass, requested, profile), (t) => {
       const { store, summary } = buildTruststore(t.store, inputs, {
         dropExpired: !!opts.dropExpired,
         caOnly: !!opts.caOnly,
@@ -95,6 +79,26 @@ export function register(program: Command): void {
       };
     });
   });
+}
+
+/**
+ * A truststore to update (existing) or to create (type from `requested`, else the extension, else
+ * PKCS12); without a password, "changeit" with a notice. Shared by `truststore` and `fetch --import`.
+ */
+export function openTruststore(out: string, storepass: string | undefined, requested: StoreType | undefined, profile?: ReturnType<typeof readProfile>): Target {
+  if (storeExists(out)) {
+    const t = openForUpdate(out, storepass, requested, { trustDefault: true });
+    if (profile && t.store.type === 'PKCS12') t.store = { ...t.store, protection: { kind: 'pkcs12', profile } };
+    return t;
+  }
+  const type = requested ?? typeFromExtension(out) ?? 'PKCS12';
+  if (type === 'JCEKS') throw new KtoolError('USAGE', `${out}: a truststore is JKS or PKCS12`);
+  const { profileByName } = require('../../formats/pkcs12-profiles') as typeof import('../../formats/pkcs12-profiles');
+  const store: KeyStore = { type, entries: [], protection: type === 'PKCS12' ? { kind: 'pkcs12', profile: profile ?? profileByName('modern') } : { kind: 'keyed-sha1' } };
+  if (isPasswordlessStore(store)) return { store, password: null, exists: false };
+  if (storepass !== undefined) return { store, password: storepass, exists: false };
+  stdio.err(`ktool: ${out}: no store password given: using "changeit" (the JDK's truststore default)`);
+  return { store, password: 'changeit', exists: false };
 }
 
 const isAuthFailure = (e: unknown) => e instanceof KtoolError && (e.code === 'TAMPERED' || e.code === 'WRONG_PASSWORD');
