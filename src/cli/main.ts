@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { KtoolError } from '../model/errors';
-import { EXIT } from './exit-codes';
+import { EXIT, exitStatus } from './exit-codes';
 
 export const KEYTOOL_COMMANDS = new Set([
   '-list', '-importcert', '-import', '-exportcert', '-export', '-importkeystore', '-delete', '-changealias',
@@ -12,23 +12,26 @@ export const KEYTOOL_COMMANDS = new Set([
   '-gencert', '-genseckey', '-importpass', '-version', '-help', '-showinfo', '-keyclone', '-selfcert',
 ]);
 
-export function buildProgram(): Command {
+/** Command modules, by the command names they register (every command must be here): start-up loads only the one that runs. */
+const COMMAND_MODULES: Record<string, string> = {
+  list: 'list', convert: 'convert', import: 'import', export: 'export', delete: 'delete', rename: 'rename',
+  passwd: 'passwd', 'import-store': 'import-store', truststore: 'truststore', inspect: 'inspect', jdbc: 'jdbc',
+  ca: 'ca', crl: 'crl', printcert: 'pki', printcertreq: 'pki', fetch: 'fetch',
+  verify: 'verify', expiry: 'expiry', rotate: 'rotate',
+};
+
+/** The whole program, or with `only` (a command name) just that command, so start-up skips unused modules. */
+export function buildProgram(only?: string): Command {
   const program = new Command('ktool')
     .description('Java keystores (JKS, JCEKS, PKCS#12), PEM conversion, PKI and JDBC/TLS configuration without a JVM.\nkeytool syntax works too: ktool -list -v -keystore x.jks -storepass:env PW')
     .version(require('../../package.json').version, '--version')
     .showHelpAfterError()
     .exitOverride();
-  for (const register of [
-    require('./commands/list').register,
-    require('./commands/convert').register,
-    require('./commands/import').register,
-    require('./commands/export').register,
-    ...['delete', 'rename', 'passwd', 'import-store', 'truststore', 'inspect'].map((c) => require(`./commands/${c}`).register),
-    require('./commands/jdbc').register,
-    require('./commands/ca').register,
-    require('./commands/crl').register,
-  ] as ((p: Command) => void)[]) {
-    register(program);
+  const one = only !== undefined && Object.hasOwn(COMMAND_MODULES, only) ? COMMAND_MODULES[only] : undefined;
+  // Help, unknown commands and errors need every command: all modules, in the map's (help) order.
+  const modules = one ? [one] : [...new Set(Object.values(COMMAND_MODULES))];
+  for (const m of modules) {
+    (require(`./commands/${m}`).register as (p: Command) => void)(program);
   }
   return program;
 }
@@ -37,7 +40,7 @@ export function buildProgram(): Command {
 export function reportError(e: unknown): number {
   if (e instanceof KtoolError) {
     process.stderr.write(`ktool: ${e.message}\n`);
-    return EXIT[e.code];
+    return exitStatus(e);
   }
   if (e instanceof CommanderError) {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
@@ -56,7 +59,7 @@ export async function main(argv: string[]): Promise<void> {
     status = await runKeytool(argv);
   } else {
     try {
-      await buildProgram().parseAsync(argv, { from: 'user' });
+      await buildProgram(argv[0]).parseAsync(argv, { from: 'user' });
       status = process.exitCode === undefined ? 0 : Number(process.exitCode);
     } catch (e) {
       status = reportError(e);

@@ -1,0 +1,264 @@
+/**
+ * ktool verify / expiry / rotate against a PKI made with openssl in the test (root, pathlen:0
+ * intermediate, server leaf with SAN, client, no-SAN, revoked, expired, expiring-soon, too-deep leaf,
+ * a second root for rotation). verify's verdict is compared with `openssl verify` on the same inputs;
+ * rotation results are read back with the real keytool 17.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ktool } from '../helpers/cli';
+import { JDK17_HOME, keytool, openssl, tempDir } from '../helpers/jdk';
+import { verifyCertificate } from '../../src/ops/verify';
+import { readCertificates, readPrivateKey } from '../../src/formats/pem';
+
+const dir = tempDir('verify');
+const f = (n: string) => path.join(dir, n);
+const run = (args: string[]) => ktool(args, { cwd: dir });
+
+const PKI_SCRIPT = String.raw`set -e
+key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out $1.key 2>/dev/null; }
+caconf() { # dir
+mkdir -p $1; : > $1/index.txt; echo 1000 > $1/serial; echo 1000 > $1/crlnumber
+cat > $1/ca.cnf <<C
+[ca]
+default_ca=d
+[d]
+dir=$1
+database=\$dir/index.txt
+serial=\$dir/serial
+crlnumber=\$dir/crlnumber
+new_certs_dir=\$dir
+certificate=\$dir.pem
+private_key=\$dir.key
+default_md=sha256
+default_days=365
+default_crl_days=30
+policy=p
+unique_subject=no
+copy_extensions=copy
+[p]
+commonName=supplied
+[inter]
+basicConstraints=critical,CA:TRUE,pathlen:0
+keyUsage=critical,keyCertSign,cRLSign
+[server]
+basicConstraints=CA:FALSE
+keyUsage=critical,digitalSignature
+extendedKeyUsage=serverAuth
+[client]
+basicConstraints=CA:FALSE
+keyUsage=critical,digitalSignature
+extendedKeyUsage=clientAuth
+[sub]
+basicConstraints=critical,CA:TRUE
+keyUsage=critical,keyCertSign,cRLSign
+C
+}
+issue() { # ca name subj ext [extra args]
+local ca=$1 n=$2 subj=$3 ext=$4; shift 4
+key $n; openssl req -new -key $n.key -subj "$subj" -out $n.csr "$@" 2>/dev/null
+openssl ca -batch -config $ca/ca.cnf -extensions $ext -in $n.csr -out $n.pem -notext ${'$'}{DATES:-} 2>/dev/null
+}
+key root; openssl req -x509 -new -key root.key -subj /CN=Root\ CA -days 3650 -out root.pem -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign
+key root2; openssl req -x509 -new -key root2.key -subj /CN=Root\ CA\ 2 -days 3650 -out root2.pem -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign
+caconf $PWD/root; caconf $PWD/root2
+issue $PWD/root inter /CN=Intermediate inter
+caconf $PWD/inter
+issue $PWD/inter server /CN=db.example.com server -addext subjectAltName=DNS:db.example.com,DNS:*.apps.example.com,IP:10.0.0.5
+issue $PWD/inter client /CN=dbuser1 client
+issue $PWD/inter nosan /CN=legacy.example.com server
+issue $PWD/inter revoked /CN=revoked.example.com server -addext subjectAltName=DNS:revoked.example.com
+DATES="-startdate 20200101000000Z -enddate 20210101000000Z" issue $PWD/inter expired /CN=old.example.com server -addext subjectAltName=DNS:old.example.com
+DATES="-startdate 20250101000000Z -enddate $(date -u -d '+10 days' +%Y%m%d%H%M%SZ)" issue $PWD/inter soon /CN=soon.example.com server -addext subjectAltName=DNS:soon.example.com
+# a CA under the pathlen:0 intermediate, and a leaf under it: path length exceeded
+issue $PWD/inter sub "/CN=Sub CA" sub
+caconf $PWD/sub
+issue $PWD/sub deep /CN=deep.example.com server -addext subjectAltName=DNS:deep.example.com
+# renewal for rotation: new key, signed by root2 through inter2
+issue $PWD/root2 inter2 "/CN=Intermediate 2" inter
+caconf $PWD/inter2
+issue $PWD/inter2 server2 /CN=db.example.com server -addext subjectAltName=DNS:db.example.com
+openssl ca -batch -config inter/ca.cnf -revoke revoked.pem -crl_reason keyCompromise 2>/dev/null
+openssl ca -batch -config inter/ca.cnf -gencrl -out inter.crl 2>/dev/null
+openssl ca -batch -config root/ca.cnf -gencrl -out root.crl 2>/dev/null
+openssl crl -in inter.crl -outform DER -out inter.crl.der
+cat inter.pem root.pem > chain.pem
+`;
+
+beforeAll(() => {
+  const r = spawnSync('bash', ['-c', PKI_SCRIPT], { cwd: dir });
+  if (r.status !== 0) throw new Error(`PKI setup failed: ${r.stderr}`);
+});
+
+interface Case {
+  name: string;
+  leaf: string;
+  untrusted?: string[];
+  crl?: string;
+  host?: string;
+  purpose?: 'server' | 'client';
+  at?: string;
+  /** The problem code ktool must report (none: valid). */
+  code?: string;
+}
+
+const CASES: Case[] = [
+  { name: 'valid server chain, unordered extras', leaf: 'server.pem', untrusted: ['chain.pem'], host: 'db.example.com', purpose: 'server' },
+  { name: 'wildcard SAN, one label', leaf: 'server.pem', untrusted: ['inter.pem'], host: 'api.apps.example.com' },
+  { name: 'wildcard does not span two labels', leaf: 'server.pem', untrusted: ['inter.pem'], host: 'a.b.apps.example.com', code: 'HOSTNAME_MISMATCH' },
+  { name: 'IP address against IP SAN', leaf: 'server.pem', untrusted: ['inter.pem'], host: '10.0.0.5' },
+  { name: 'IP address not in SANs', leaf: 'server.pem', untrusted: ['inter.pem'], host: '10.0.0.6', code: 'HOSTNAME_MISMATCH' },
+  { name: 'CN ignored when SAN present', leaf: 'revoked.pem', untrusted: ['inter.pem'], host: 'other.example.com', code: 'HOSTNAME_MISMATCH' },
+  { name: 'CN used without SAN', leaf: 'nosan.pem', untrusted: ['inter.pem'], host: 'legacy.example.com' },
+  { name: 'missing intermediate', leaf: 'server.pem', code: 'NO_TRUSTED_ANCHOR' },
+  { name: 'server cert for client purpose', leaf: 'server.pem', untrusted: ['inter.pem'], purpose: 'client', code: 'EXTENDED_KEY_USAGE' },
+  { name: 'client cert for client purpose', leaf: 'client.pem', untrusted: ['inter.pem'], purpose: 'client' },
+  { name: 'client cert for server purpose', leaf: 'client.pem', untrusted: ['inter.pem'], purpose: 'server', code: 'EXTENDED_KEY_USAGE' },
+  { name: 'expired', leaf: 'expired.pem', untrusted: ['inter.pem'], code: 'EXPIRED' },
+  { name: 'expired cert valid at --at inside its period', leaf: 'expired.pem', untrusted: ['inter.pem'], at: '2020-06-01T00:00:00Z', code: 'NOT_YET_VALID' },
+  { name: 'path length exceeded', leaf: 'deep.pem', untrusted: ['sub.pem', 'inter.pem'], code: 'PATH_LENGTH' },
+  { name: 'revoked (PEM CRL)', leaf: 'revoked.pem', untrusted: ['inter.pem'], crl: 'inter.crl', code: 'REVOKED' },
+  { name: 'not revoked (DER CRL)', leaf: 'server.pem', untrusted: ['inter.pem'], crl: 'inter.crl.der' },
+  { name: 'CRL from the wrong issuer', leaf: 'server.pem', untrusted: ['inter.pem'], crl: 'root.crl', code: 'CRL_MISSING' },
+];
+
+describe('ktool verify agrees with openssl verify', () => {
+  test.each(CASES)('$name', (c) => {
+    const args = ['verify', c.leaf, '--trust', 'root.pem', '--json'];
+    const oargs = ['verify', '-CAfile', 'root.pem'];
+    for (const u of c.untrusted ?? []) {
+      args.push('--untrusted', u);
+      oargs.push('-untrusted', u);
+    }
+    if (c.crl) {
+      args.push('--crl', c.crl);
+      // openssl verify reads PEM CRLs only: give it the PEM form of the same CRL.
+      oargs.push('-crl_check', '-CRLfile', c.crl.replace(/\.der$/, ''));
+    }
+    if (c.host) {
+      args.push('--host', c.host);
+      oargs.push(/^[\d.]+$/.test(c.host) ? '-verify_ip' : '-verify_hostname', c.host);
+    }
+    if (c.purpose) {
+      args.push('--purpose', c.purpose);
+      oargs.push('-purpose', c.purpose === 'server' ? 'sslserver' : 'sslclient');
+    }
+    if (c.at) {
+      args.push('--at', c.at);
+      oargs.push('-attime', String(Math.floor(Date.parse(c.at) / 1000)));
+    }
+    oargs.push(c.leaf);
+    const ours = run(args);
+    const theirs = openssl(oargs, { cwd: dir });
+    const j = JSON.parse(ours.stdout);
+    expect(ours.status).toBe(c.code ? 11 : 0);
+    expect(theirs.status === 0).toBe(!c.code);
+    expect(j.ok).toBe(!c.code);
+    if (c.code) expect(j.problems.map((p: { code: string }) => p.code)).toContain(c.code);
+  });
+
+  test('text output: one line per problem naming the certificate subject', () => {
+    const r = run(['verify', 'revoked.pem', '--untrusted', 'inter.pem', '--trust', 'root.pem', '--crl', 'inter.crl', '--purpose', 'client']);
+    expect(r.status).toBe(11);
+    expect(r.stdout).toMatch(/^REVOKED: CN=revoked\.example\.com: certificate revoked \(keyCompromise\)/m);
+    expect(r.stdout).toMatch(/^EXTENDED_KEY_USAGE: CN=revoked\.example\.com: /m);
+    expect(r.stdout).toMatch(/^FAILED: 2 problem\(s\)$/m);
+  });
+
+  test('key entry of a store: chain from the entry, anchors from the store, key match', () => {
+    expect(run(['import', 'ks.p12', '--storepass', 'changeit', '--key', 'server.key', '--cert', 'server.pem', '--cert', 'chain.pem', '--alias', 'db']).status).toBe(0);
+    expect(run(['import', 'ks.p12', '--storepass', 'changeit', '--cert', 'root.pem', '--alias', 'root']).status).toBe(0);
+    const r = run(['verify', 'ks.p12', '--storepass', 'changeit', '--alias', 'db', '--host', 'db.example.com', '--purpose', 'server', '--json']);
+    expect(r.status).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j).toMatchObject({ ok: true, anchored: true, keyMatches: true });
+    expect(j.chain).toHaveLength(3);
+  });
+
+  test('a key that does not belong to the certificate is reported', () => {
+    const read = (n: string) => new Uint8Array(fs.readFileSync(f(n)));
+    const r = verifyCertificate({ certs: readCertificates(read('chain.pem')), leaf: readCertificates(read('server.pem'))[0], anchors: readCertificates(read('root.pem')), crls: [], purpose: 'any', at: new Date(), pkcs8: readPrivateKey(read('client.key')).pkcs8 });
+    expect(r.ok).toBe(false);
+    expect(r.keyMatches).toBe(false);
+    expect(r.lines.some((l) => l.startsWith('KEY_MISMATCH: CN=db.example.com'))).toBe(true);
+  });
+});
+
+describe('ktool expiry', () => {
+  test('exit 0 when all are outside the window', () => {
+    const r = run(['expiry', 'server.pem', 'root.pem', '--within', '30d']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/server\.pem: CN=db\.example\.com: .*: 36[45] day\(s\) left/);
+  });
+  test('exit 20 when one is inside the window (durations in days, weeks, hours)', () => {
+    expect(run(['expiry', 'server.pem', 'soon.pem', '--within', '2w']).status).toBe(20);
+    expect(run(['expiry', 'soon.pem', '--within', '12h']).status).toBe(0);
+    const j = JSON.parse(run(['expiry', 'soon.pem', '--json']).stdout);
+    expect(j.certificates[0]).toMatchObject({ status: 'within', daysLeft: 9 });
+  });
+  test('exit 21 when one is expired; stores: every entry and chain certificate', () => {
+    expect(run(['expiry', 'expired.pem', 'soon.pem']).status).toBe(21);
+    const r = run(['expiry', 'ks.p12', '--storepass', 'changeit', '--json']);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).certificates.map((c: { alias: string; index: number }) => `${c.alias}/${c.index}`).sort()).toEqual(['db/0', 'db/1', 'db/2', 'root/0']);
+  });
+  test('a bad duration is a usage error', () => {
+    expect(run(['expiry', 'server.pem', '--within', '3 fortnights']).status).toBe(2);
+  });
+});
+
+describe('ktool rotate', () => {
+  const list = (store: string) => keytool(JDK17_HOME(), ['-list', '-v', '-keystore', store, '-storepass', 'changeit'], { cwd: dir });
+
+  test('truststore: add the new CA beside the old one, then retire the old one', () => {
+    expect(run(['import', 'trust.jks', '--storepass', 'changeit', '--cert', 'root.pem', '--alias', 'root-ca']).status).toBe(0);
+    const dry = run(['rotate', 'trust.jks', '--storepass', 'changeit', '--add-ca', 'root2.pem', '--alias', 'root-ca-2', '--dry-run']);
+    expect(dry.stdout).toMatch(/add trusted <root-ca-2>/);
+    expect(dry.stdout).toMatch(/would change/);
+    expect(run(['rotate', 'trust.jks', '--storepass', 'changeit', '--add-ca', 'root2.pem', '--alias', 'root-ca-2']).stdout).toMatch(/changed$/m);
+    expect(run(['rotate', 'trust.jks', '--storepass', 'changeit', '--add-ca', 'root2.pem', '--alias', 'root-ca-2']).stdout).toMatch(/unchanged$/m);
+    const both = list('trust.jks');
+    expect(both.status).toBe(0);
+    expect(both.stdout).toMatch(/Alias name: root-ca\n/);
+    expect(both.stdout).toMatch(/Alias name: root-ca-2\n/);
+    expect(both.stdout).toMatch(/Owner: CN=Root CA 2\n/);
+    expect(run(['rotate', 'trust.jks', '--storepass', 'changeit', '--retire', 'root-ca']).status).toBe(0);
+    const after = list('trust.jks');
+    expect(after.stdout).toMatch(/contains 1 entry/);
+    expect(after.stdout).not.toMatch(/Alias name: root-ca\n/);
+    expect(run(['rotate', 'trust.jks', '--storepass', 'changeit', '--retire-fingerprint', 'ab'.repeat(32)]).status).toBe(6);
+  });
+
+  test('key entry: new key and chain under the same alias; a mismatched key is refused', () => {
+    expect(run(['import', 'rot.jks', '--storepass', 'changeit', '--key', 'server.key', '--cert', 'server.pem', '--cert', 'chain.pem', '--alias', 'db']).status).toBe(0);
+    const bad = run(['rotate', 'rot.jks', '--storepass', 'changeit', '--alias', 'db', '--key', 'client.key', '--cert', 'server2.pem']);
+    expect(bad.status).toBe(11);
+    expect(bad.stderr).toMatch(/does not match/);
+    const dry = run(['rotate', 'rot.jks', '--storepass', 'changeit', '--alias', 'db', '--key', 'server2.key', '--cert', 'server2.pem', '--chain', 'inter2.pem', '--chain', 'root2.pem', '--dry-run']);
+    expect(dry.stdout).toMatch(/replace key and chain/);
+    expect(list('rot.jks').stdout).toMatch(/Issuer: CN=Intermediate\n/);
+    const r = run(['rotate', 'rot.jks', '--storepass', 'changeit', '--alias', 'db', '--key', 'server2.key', '--cert', 'server2.pem', '--chain', 'inter2.pem', '--chain', 'root2.pem']);
+    expect(r.status).toBe(0);
+    const l = list('rot.jks');
+    expect(l.status).toBe(0);
+    expect(l.stdout).toMatch(/Alias name: db\n/);
+    expect(l.stdout).toMatch(/Certificate chain length: 3/);
+    expect(l.stdout).toMatch(/Issuer: CN=Intermediate 2\n/);
+    expect(run(['verify', 'rot.jks', '--storepass', 'changeit', '--alias', 'db', '--trust', 'root2.pem']).status).toBe(0);
+    expect(run(['rotate', 'rot.jks', '--storepass', 'changeit', '--alias', 'db', '--key', 'server2.key', '--cert', 'server2.pem', '--chain', 'inter2.pem', '--chain', 'root2.pem']).stdout).toMatch(/unchanged$/m);
+  });
+
+  test('reply: the key stays, the chain is replaced; a reply for another key is refused', () => {
+    expect(run(['import', 'reply.p12', '--storepass', 'changeit', '--key', 'server.key', '--cert', 'server.pem', '--cert', 'chain.pem', '--alias', 'db']).status).toBe(0);
+    // Re-certify the same key under root2's intermediate (a renewal from another CA).
+    expect(spawnSync('bash', ['-c', 'openssl ca -batch -config inter2/ca.cnf -extensions server -in server.csr -out renewed.pem -notext 2>/dev/null && cat renewed.pem inter2.pem root2.pem > reply.pem'], { cwd: dir }).status).toBe(0);
+    expect(run(['rotate', 'reply.p12', '--storepass', 'changeit', '--alias', 'db', '--reply', 'server2.pem']).status).toBe(11);
+    const r = run(['rotate', 'reply.p12', '--storepass', 'changeit', '--alias', 'db', '--reply', 'reply.pem']);
+    expect(r.status).toBe(0);
+    const l = list('reply.p12');
+    expect(l.stdout).toMatch(/Issuer: CN=Intermediate 2\n/);
+    const v = JSON.parse(run(['verify', 'reply.p12', '--storepass', 'changeit', '--alias', 'db', '--trust', 'root2.pem', '--json']).stdout);
+    expect(v).toMatchObject({ ok: true, keyMatches: true });
+  });
+});
