@@ -15,10 +15,9 @@ import { buildJdbcConfig, type JdbcRequest } from '../../src/ops/jdbc';
 import { checkServer } from '../../src/ops/jdbc/check';
 import { loadClientPem, loadTrustPem } from '../../src/ops/jdbc/materials';
 import { renderConfig } from '../../src/output/config';
-import { makeTestPki, startMariaDb, startPostgres, type MariaDbServer, type PostgresServer, type TestPki } from '../helpers/db-servers';
+import type { MariaDbServer, PostgresServer, TestPki } from '../helpers/db-servers';
+import { JDBC_JARS as JARS, startJdbcE2e } from '../helpers/jdbc-e2e';
 import { JDKS, tempDir } from '../helpers/jdk';
-
-const JARS = ['/usr/share/java/postgresql.jar', '/usr/share/java/mariadb-java-client.jar'];
 
 const CLIENT_SRC = `
 import java.io.*;
@@ -49,22 +48,9 @@ let maria: MariaDbServer;
 
 beforeAll(async () => {
   work = tempDir('jdbc-e2e');
-  for (const j of JARS) if (!fs.existsSync(j)) throw new Error(`${j} missing: apt-get install -y libpostgresql-jdbc-java libmariadb-java`);
-  pki = makeTestPki(path.join(work, 'pki'));
-  otherPki = makeTestPki(path.join(work, 'other-pki'));
-  const ssl = { cert: pki.serverChain, key: pki.serverKey, ca: pki.caBundle };
-  [pg, maria] = await Promise.all([
-    startPostgres({ ssl, hba: ['hostssl all all 127.0.0.1/32 cert', 'hostssl all all ::1/128 cert'] }),
-    startMariaDb({ ssl }),
-  ]);
+  ({ pki, otherPki, pg, maria } = await startJdbcE2e(work, 'Connect', CLIENT_SRC));
   await pg.createUser('app');
-  await maria.createDatabase('app');
   await maria.createUser('tlsuser', { require: 'SSL', grantAll: true });
-  fs.mkdirSync(path.join(work, 'classes'));
-  fs.writeFileSync(path.join(work, 'classes', 'Connect.java'), CLIENT_SRC);
-  // Compile for the oldest JDK we run on.
-  const r = spawnSync(path.join(JDKS[0].home(), 'bin', 'javac'), ['-d', path.join(work, 'classes'), path.join(work, 'classes', 'Connect.java')], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`javac: ${r.stderr}`);
 }, 180000);
 
 afterAll(async () => {

@@ -286,7 +286,8 @@ describe('pgJDBC', () => {
       'javax.net.ssl.keyStorePassword=pw',
     ]);
     expect(renderConfig('jsse', c, base({})).trim().split('\n')).toHaveLength(6);
-    expect(() => renderConfig('url', c, base({}))).toThrow(/javax\.net\.ssl/);
+    // URL + jsse is the pairing for the JVM route: the URL alone is printed, one line, no query for the stores.
+    expect(renderConfig('url', c, base({}))).toMatch(/^jdbc:postgresql:[^\n]*sslfactory=org\.postgresql\.ssl\.DefaultJavaSSLFactory[^\n]*\n$/);
     expect(renderConfig('java-tool-options', c, base({}))).toBe(`export JAVA_TOOL_OPTIONS='${c.jsse.map((s) => `-D${s.key}=${s.value}`).join(' ')}'\n`);
     expect(() => renderConfig('jsse', buildJdbcConfig(base({ driver: 'postgresql', mode: 'require' })), base({}))).toThrow(/jvm/);
   });

@@ -40,8 +40,8 @@ export function buildExasol(req: JdbcRequest): JdbcConfig {
     mode: req.mode,
     baseUrl,
     url,
-    urlComplete: jsse.length === 0,
-    ...(jsse.length ? { urlIncompleteReason: 'the Exasol driver validates with the JVM truststore: start the JVM with --format jsse' } : {}),
+    // As for pgJDBC's JVM route: the URL is complete for the connection, the truststore comes from --format jsse.
+    urlComplete: true,
     properties: req.user !== undefined ? [{ key: 'user', value: req.user }] : [],
     jsse,
     libpqEnv: [],

@@ -116,8 +116,8 @@ export function buildPostgresql(req: JdbcRequest): JdbcConfig {
     mode: req.mode,
     baseUrl,
     url: baseUrl + queryString(properties, urlEncodeValue),
-    urlComplete: jsse.length === 0,
-    ...(jsse.length ? { urlIncompleteReason: 'DefaultJavaSSLFactory uses the JVM stores: start the JVM with the javax.net.ssl.* options (--format jsse)' } : {}),
+    // The URL carries every per-connection setting; the JVM-wide stores come from --format jsse (the contract's pairing).
+    urlComplete: true,
     properties,
     jsse,
     libpqEnv,
