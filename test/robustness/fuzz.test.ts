@@ -7,11 +7,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { KtoolError } from '../../src/model/errors';
+import { execFileSync } from 'node:child_process';
 import { manifest, readFixture } from '../helpers/fixtures';
+import { tempDir } from '../helpers/jdk';
 
 const CORPUS = path.join(__dirname, 'corpus');
 const CASES_PER_SEED = Number(process.env.KTOOL_FUZZ_CASES ?? 400);
 const MAX_MS_PER_CASE = 2000;
+/** Inputs are < 100 KiB; the jest worker itself stays far below this. */
+const RSS_LIMIT = process.memoryUsage.rss() + 512 * 2 ** 20;
 
 /** xorshift32: deterministic, seedable. */
 function rng(seed: number): () => number {
@@ -73,6 +77,8 @@ interface Target {
   name: string;
   seeds: () => Uint8Array[];
   run: (input: Uint8Array) => unknown;
+  /** Mutations per seed (default CASES_PER_SEED); the cheap decoders get more. */
+  cases?: number;
 }
 
 const stores = (type: string) => () => manifest().stores.filter((s) => s.store_type === type).slice(0, 3).map((s) => readFixture(s.file));
@@ -87,6 +93,28 @@ const pemFiles = () =>
     .filter((e) => e.chain_pem)
     .slice(0, 4)
     .map((e) => readFixture(e.chain_pem!));
+
+/** CSRs, CRLs and PKCS#7 bundles written by OpenSSL (the real tool), made once per run. */
+let generated: Record<'csr' | 'crl' | 'p7' | 'p7pem', Uint8Array[]> | undefined;
+function openssl(): NonNullable<typeof generated> {
+  if (generated) return generated;
+  const dir = tempDir('fuzz-seeds');
+  const o = (...a: string[]) => execFileSync('openssl', a, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  o('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-subj', '/CN=Fuzz CA/O=ktool', '-days', '30');
+  o('req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'r.key', '-out', 'r.csr', '-outform', 'DER', '-subj', '/CN=fuzz.example/O=ktool', '-addext', 'subjectAltName=DNS:fuzz.example,IP:10.0.0.1');
+  o('req', '-new', '-key', 'ca.key', '-out', 'e.csr', '-outform', 'DER', '-subj', '/CN=ec.example', '-addext', 'keyUsage=critical,digitalSignature');
+  // A minimal `openssl ca` setup with two revoked serials, for a CRL with entries and extensions.
+  fs.writeFileSync(path.join(dir, 'index.txt'), ['R\t301231235959Z\t240101000000Z,keyCompromise\t1001\tunknown\t/CN=a', 'R\t301231235959Z\t240102000000Z\t1002\tunknown\t/CN=b', ''].join('\n'));
+  fs.writeFileSync(path.join(dir, 'crlnumber'), '05\n');
+  fs.writeFileSync(path.join(dir, 'ca.cnf'), '[ca]\ndefault_ca=d\n[d]\ndatabase=index.txt\ncrlnumber=crlnumber\ndefault_md=sha256\ndefault_crl_days=7\ncertificate=ca.pem\nprivate_key=ca.key\n');
+  o('ca', '-config', 'ca.cnf', '-gencrl', '-out', 'c.pem');
+  o('crl', '-in', 'c.pem', '-outform', 'DER', '-out', 'c.der');
+  fs.writeFileSync(path.join(dir, 'bundle.pem'), Buffer.concat(pemFiles().slice(0, 2).map((b) => Buffer.from(b))));
+  o('crl2pkcs7', '-nocrl', '-certfile', 'bundle.pem', '-outform', 'DER', '-out', 'b.p7b');
+  o('crl2pkcs7', '-in', 'c.pem', '-certfile', 'ca.pem', '-out', 'b.p7.pem');
+  const rd = (f: string) => new Uint8Array(fs.readFileSync(path.join(dir, f)));
+  return (generated = { csr: [rd('r.csr'), rd('e.csr')], crl: [rd('c.der')], p7: [rd('b.p7b')], p7pem: [rd('b.p7.pem')] });
+}
 
 const TARGETS: Target[] = [
   { name: 'JKS', seeds: stores('JKS'), run: (i) => require('../../src/formats/jks').jksCodec.decode(i, null) },
@@ -112,6 +140,10 @@ const TARGETS: Target[] = [
         .map((e) => readFixture(e.private_key_pem!)),
     run: (i) => require('../../src/formats/pem').readPrivateKey(i, 'pass'),
   },
+  { name: 'CSR', cases: 4 * CASES_PER_SEED, seeds: () => openssl().csr, run: (i) => require('../../src/x509/csr').parseCsr(i) },
+  { name: 'CRL', cases: 4 * CASES_PER_SEED, seeds: () => openssl().crl, run: (i) => require('../../src/x509/crl').parseCrl(i) },
+  { name: 'PKCS7 DER', cases: 4 * CASES_PER_SEED, seeds: () => openssl().p7, run: (i) => require('../../src/formats/pem').readCertificates(i) },
+  { name: 'PKCS7 PEM', cases: 4 * CASES_PER_SEED, seeds: () => openssl().p7pem, run: (i) => require('../../src/formats/pem').readCertificates(i) },
 ];
 
 function check(target: Target, input: Uint8Array, label: string): void {
@@ -128,6 +160,9 @@ function check(target: Target, input: Uint8Array, label: string): void {
   }
   const ms = Date.now() - t0;
   if (ms > MAX_MS_PER_CASE) throw new Error(`${target.name} ${label}: took ${ms} ms`);
+  // Allocation bounded by the input: a hostile length field must not make the decoder reserve gigabytes.
+  const rss = process.memoryUsage.rss();
+  if (rss > RSS_LIMIT) throw new Error(`${target.name} ${label}: resident memory ${(rss / 2 ** 20).toFixed(0)} MiB`);
 }
 
 describe('mutation fuzzing', () => {
@@ -144,7 +179,7 @@ describe('mutation fuzzing', () => {
     expect(seeds.length).toBeGreaterThan(0);
     seeds.forEach((seed, si) => {
       const r = rng(0x5eed + si * 7919 + target.name.length);
-      for (let i = 0; i < CASES_PER_SEED; i++) check(target, mutate(seed, r), `seed${si}-case${i}`);
+      for (let i = 0; i < (target.cases ?? CASES_PER_SEED); i++) check(target, mutate(seed, r), `seed${si}-case${i}`);
     });
   });
 });

@@ -1,0 +1,38 @@
+/**
+ * Concurrency: 20 ktool processes import 20 different certificates into one store at the same time.
+ * The store's lock file (src/cli/files.ts) serialises the read-modify-write, so no update is lost.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { KTOOL_BIN, ktool } from '../helpers/cli';
+import { FIXTURES_DIR } from '../helpers/fixtures';
+import { tempDir } from '../helpers/jdk';
+
+const N = 20;
+
+function run(args: string[]): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [KTOOL_BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (status) => resolve({ status, stderr }));
+  });
+}
+
+test.each(['p12', 'jks'])(`${N} concurrent imports into one .%s store keep all ${N} entries`, async (ext) => {
+  const dir = tempDir('concurrency');
+  const store = path.join(dir, `trust.${ext}`);
+  const pemDir = path.join(FIXTURES_DIR, 'pem/cacerts-17.p12');
+  const certs = fs.readdirSync(pemDir).sort().slice(0, N).map((f) => path.join(pemDir, f));
+  expect(certs).toHaveLength(N);
+  const results = await Promise.all(certs.map((c, i) => run(['import', store, '--cert', c, '--alias', `ca-${i}`, '--storepass', 'changeit'])));
+  for (const r of results) expect(r).toEqual({ status: 0, stderr: expect.any(String) });
+  const listed = ktool(['list', '--json', '--storepass', 'changeit', store]);
+  expect(listed.status).toBe(0);
+  const aliases = (JSON.parse(listed.stdout).entries as { alias: string }[]).map((e) => e.alias).sort();
+  expect(aliases).toEqual(Array.from({ length: N }, (_, i) => `ca-${i}`).sort());
+  expect(fs.existsSync(`${store}.lock`)).toBe(false);
+  // Nothing but the store is left behind (no temp files from the atomic writes).
+  expect(fs.readdirSync(dir)).toEqual([`trust.${ext}`]);
+});
