@@ -24,6 +24,7 @@ let rootSha: string;
 let pg: PostgresServer;
 let pgNoSsl: PostgresServer;
 let maria: MariaDbServer;
+let mariaNoSsl: MariaDbServer;
 let nodeServers: ChildProcess;
 let ports: { tls4: number; tls6: number; withRoot: number; silent: number };
 let closedPort: number;
@@ -72,14 +73,14 @@ beforeAll(async () => {
     });
     nodeServers.once('exit', (code) => reject(new Error(`node TLS servers exited with ${code}`)));
   });
-  [pg, pgNoSsl, maria] = await Promise.all([startPostgres({ ssl }), startPostgres({ ssl: false, ipv6: false }), startMariaDb({ ssl })]);
+  [pg, pgNoSsl, maria, mariaNoSsl] = await Promise.all([startPostgres({ ssl }), startPostgres({ ssl: false, ipv6: false }), startMariaDb({ ssl }), startMariaDb()]);
   ports = JSON.parse(await portsLine);
   closedPort = await freePort();
 }, 90000);
 
 afterAll(async () => {
   nodeServers?.kill();
-  await Promise.all([pg?.stop(), pgNoSsl?.stop(), maria?.stop()]);
+  await Promise.all([pg?.stop(), pgNoSsl?.stop(), maria?.stop(), mariaNoSsl?.stop()]);
   if (work) fs.rmSync(work, { recursive: true, force: true });
 }, 30000);
 
@@ -167,6 +168,12 @@ describe('verification against given trust', () => {
 describe('distinct exit codes, bounded in time', () => {
   test('PostgreSQL with ssl=off: does not support TLS (13)', () => {
     fails(['fetch', `127.0.0.1:${pgNoSsl.port}`, '--starttls', 'postgres'], EXIT.NO_TLS, /^ktool: server 127\.0\.0\.1:\d+ does not support TLS \(answered N to SSLRequest\)\n$/);
+  });
+
+  test('MariaDB started with --skip-ssl: does not support TLS (13), for --starttls mysql and auto', () => {
+    for (const mode of ['mysql', 'auto']) {
+      fails(['fetch', `127.0.0.1:${mariaNoSsl.port}`, '--starttls', mode], EXIT.NO_TLS, /does not support TLS.*CLIENT_SSL/);
+    }
   });
 
   test('--starttls mysql against PostgreSQL, --starttls postgres against MariaDB: protocol mismatch (15)', () => {

@@ -176,9 +176,9 @@ export interface TestPki {
   serverKey: string;
   /** Leaf then intermediate: what servers are configured to present. */
   serverChain: string;
-  /** Root then intermediate: what servers use to verify client certificates. */
+  /** What servers use to verify client certificates (here: root then intermediate; ktool-pki: the client root). */
   caBundle: string;
-  /** A client certificate (CN = name, signed by the intermediate); its chain file holds leaf + intermediate. */
+  /** A client certificate (CN = name, signed by the CA that caBundle holds); its chain file starts with the leaf. */
   clientCert(name: string): { cert: string; key: string; chain: string };
 }
 

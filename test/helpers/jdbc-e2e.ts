@@ -1,9 +1,10 @@
-/** Shared set-up of the JDBC end-to-end files: two PKIs, TLS PostgreSQL (`cert` auth) and MariaDB, a compiled Java client. */
+/** Shared set-up of the JDBC end-to-end files: two PKIs made by `ktool ca`, TLS PostgreSQL (`cert` auth) and MariaDB, a compiled Java client. */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { makeTestPki, startMariaDb, startPostgres, type MariaDbServer, type PostgresServer, type TestPki } from './db-servers';
+import { startMariaDb, startPostgres, type MariaDbServer, type PostgresServer, type TestPki } from './db-servers';
 import { JDKS } from './jdk';
+import { makeKtoolPki } from './ktool-pki';
 
 export const JDBC_JARS = ['/usr/share/java/postgresql.jar', '/usr/share/java/mariadb-java-client.jar'];
 
@@ -18,8 +19,8 @@ export interface JdbcE2e {
 /** Starts both servers (client certificates verified against pki's CAs) and compiles `className` from `source`. */
 export async function startJdbcE2e(work: string, className: string, source: string): Promise<JdbcE2e> {
   for (const j of JDBC_JARS) if (!fs.existsSync(j)) throw new Error(`${j} missing: apt-get install -y libpostgresql-jdbc-java libmariadb-java`);
-  const pki = makeTestPki(path.join(work, 'pki'));
-  const otherPki = makeTestPki(path.join(work, 'other-pki'));
+  const pki = makeKtoolPki(path.join(work, 'pki'));
+  const otherPki = makeKtoolPki(path.join(work, 'other-pki'));
   const ssl = { cert: pki.serverChain, key: pki.serverKey, ca: pki.caBundle };
   const [pg, maria] = await Promise.all([
     startPostgres({ ssl, hba: ['hostssl all all 127.0.0.1/32 cert', 'hostssl all all ::1/128 cert'] }),
