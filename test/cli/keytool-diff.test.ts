@@ -32,7 +32,9 @@ function setup(dir: string): void {
   fs.writeFileSync(path.join(dir, 'pw.txt'), 'changeit\n');
 }
 
-type Step = string[];
+/** A command line, optionally with what is typed on standard input (answers to keytool's prompts). */
+type Step = string[] & { input?: string };
+const typed = (args: string[], input: string): Step => Object.assign([...args], { input });
 interface Outcome {
   status: number;
   stdout: string;
@@ -50,11 +52,11 @@ function runBoth(name: string, steps: Step[], jdkHome: () => string = JDK17_HOME
   setup(ourDir);
   const env = { PW_ENV: 'changeit' };
   const real = steps.map((s) => {
-    const r = keytool(jdkHome(), s, { cwd: realDir });
+    const r = keytool(jdkHome(), s, { cwd: realDir, input: s.input });
     return r;
   });
   void env;
-  const ours = steps.map((s) => ktool(s, { cwd: ourDir, env: { PW_ENV: 'changeit' } }));
+  const ours = steps.map((s) => ktool(s, { cwd: ourDir, input: s.input, env: { PW_ENV: 'changeit' } }));
   return { real, ours, realDir, ourDir };
 }
 
@@ -216,6 +218,35 @@ describe('keytool syntax: changes, compared by content', () => {
         ['e.p12', SP('changeit')],
       ],
     );
+  });
+
+  test('importkeystore of a JKS whose keys have their own passwords: asked on stdin, in Hashtable order; each key keeps its password', () => {
+    const IMPORT = ['-importkeystore', '-srckeystore', 'kp.jks', '-srcstorepass', 'store-pass-17', '-noprompt'];
+    const { realDir, ourDir } = expectSame(
+      'importkeystore-keypass',
+      [
+        typed([...IMPORT, '-destkeystore', 'copy.jks', '-deststoretype', 'JKS', '-deststorepass', 'changeit'], 'rsa-key-pass\ndsa-key-pass\n'),
+        typed([...IMPORT, '-destkeystore', 'copy.p12', '-deststorepass', 'changeit', '-destkeypass', 'changeit'], 'rsa-key-pass\ndsa-key-pass\n'),
+        typed([...IMPORT, '-destkeystore', 'store-pass.p12', '-deststorepass', 'changeit'], 'rsa-key-pass\ndsa-key-pass\n'),
+        typed([...IMPORT, '-destkeystore', 'ignored-keypass.p12', '-deststorepass', 'changeit', '-destkeypass', 'another-pw'], 'rsa-key-pass\ndsa-key-pass\n'),
+        typed([...IMPORT, '-destkeystore', 'wrong.jks', '-deststoretype', 'JKS', '-deststorepass', 'changeit'], 'not-the-key-pass\n'),
+        typed([...IMPORT, '-destkeystore', 'silent.jks', '-deststoretype', 'JKS', '-deststorepass', 'changeit'], ''),
+      ],
+      [
+        ['copy.jks', SP('changeit')],
+        ['copy.p12', SP('changeit')],
+        ['store-pass.p12', SP('changeit')],
+        ['ignored-keypass.p12', SP('changeit')],
+      ],
+    );
+    for (const dir of [realDir, ourDir]) {
+      for (const f of ['wrong.jks', 'silent.jks']) expect({ dir, f, exists: fs.existsSync(path.join(dir, f)) }).toEqual({ dir, f, exists: false });
+      // The copied JKS keys open with their own passwords, as the real keytool sees them.
+      for (const [alias, kp] of [['dsa-2048', 'dsa-key-pass'], ['rsa 4096 server', 'rsa-key-pass']]) {
+        const r = keytool(JDK17_HOME(), ['-keypasswd', '-keystore', 'copy.jks', ...SP('changeit'), '-alias', alias, '-keypass', kp, '-new', 'changed-pw'], { cwd: dir });
+        expect({ dir, alias, status: r.status, out: r.stdout }).toEqual({ dir, alias, status: 0, out: '' });
+      }
+    }
   });
 
   test('the same sequence on keytool 25', () => {

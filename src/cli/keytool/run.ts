@@ -11,12 +11,14 @@ import { KtoolError } from '../../model/errors';
 import type { DecodedStore, Entry, KeyStore, StoreType } from '../../model/keystore';
 import { openPrivateKey, openSecretKey, sealEntries } from '../../ops/keys';
 import { bytesEqual } from '../../util/bytes';
+import { writeStdout } from '../context';
 import { acquireFileLock, readFileOrFail } from '../files';
 import { loadStoreFile, saveStoreFile } from '../store-file';
 import { type KeytoolArgs, KeytoolUsageError, parseKeytoolArgs } from './args';
 import { JavaStyleError, jEx, keytoolErrorLine } from './errors';
 
-const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
+/** stdout, quiet once its reader has gone (EPIPE: see guardStdout in ../context). */
+const out = (s: string) => writeStdout(s.endsWith('\n') ? s : `${s}\n`);
 const err = (s: string) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`);
 
 /** Everything a command handler needs: the parsed arguments and the store it works on. */
@@ -33,6 +35,8 @@ export interface Session {
   newStorepass?: string;
   /** The type keytool would print (the -storetype given, for JKS/PKCS12 dual-format loads). */
   displayType?: StoreType;
+  /** Passwords for keys added in plain form whose password is not the session's (-importkeystore). */
+  keyPasswords?: Map<string, string>;
 }
 
 export async function runKeytool(argv: string[]): Promise<number> {
@@ -71,7 +75,8 @@ export async function runKeytool(argv: string[]): Promise<number> {
     try {
       const s = await openSession(a, file, handler.creates);
       storeType = s.store.type;
-      await handler.run(a, s);
+      ignorePkcs12KeyPasswords(s);
+      await handler.run(s.a, s);
       if (s.save) persist(s);
       jksWarning(s);
     } finally {
@@ -80,6 +85,17 @@ export async function runKeytool(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     return failureStatus(e, a.command, storeType);
+  }
+}
+
+/** keytool: a PKCS#12 store's keys use its store password; -keypass / -destkeypass differing from it are ignored. */
+function ignorePkcs12KeyPasswords(s: Session): void {
+  if (s.storepass === null || s.store.type !== 'PKCS12') return;
+  for (const option of ['keypass', 'destkeypass'] as const) {
+    if (s.a[option] !== undefined && s.a[option] !== s.storepass) {
+      err(`Warning:  Different store and key passwords not supported for PKCS12 KeyStores. Ignoring user-specified -${option} value.`);
+      s.a = { ...s.a, [option]: s.storepass };
+    }
   }
 }
 
@@ -224,7 +240,7 @@ function keyPasswordFor(s: Session, override?: string): string | undefined {
 function persist(s: Session): void {
   const pw = s.newStorepass ?? s.storepass;
   const keyPw = (alias: string) => {
-    const k = keyPasswordFor(s);
+    const k = s.keyPasswords?.get(alias) ?? keyPasswordFor(s);
     if (k === undefined) throw jEx(`Enter key password for <${alias}>`);
     return k;
   };
@@ -428,13 +444,13 @@ const HANDLERS: Record<string, Handler> = {
       if (a.alias !== undefined) {
         const e = findEntry(src, a.alias);
         if (!e) throw jEx(`Alias <${a.alias}> does not exist`);
-        importOne(s!, src, e, a.dest ?? a.alias, srcpass);
+        await importOne(s!, src, e, a.dest ?? a.alias, srcpass);
         return;
       }
       if (a.dest !== undefined || a.srckeypass !== undefined) throw jEx('if alias not specified, destalias and srckeypass must not be specified');
       let ok = 0;
-      for (const e of src.entries) {
-        if (importOne(s!, src, e, e.alias, srcpass)) {
+      for (const e of javaEnumerationOrder(src)) {
+        if (await importOne(s!, src, e, e.alias, srcpass)) {
           ok++;
           err(`Entry for alias ${e.alias} successfully imported.`);
         }
@@ -478,8 +494,41 @@ const HANDLERS: Record<string, Handler> = {
   },
 };
 
+/**
+ * The order KeyStore.aliases() enumerates a loaded store in: JKS and JCEKS load into a Hashtable (in
+ * file order), PKCS#12 into a LinkedHashMap (file order).
+ */
+function javaEnumerationOrder(src: KeyStore): Entry[] {
+  if (src.type === 'PKCS12') return src.entries;
+  const { hashtableOrder } = require('../../formats/hashtable-order') as typeof import('../../formats/hashtable-order');
+  const byAlias = new Map(src.entries.map((e) => [e.alias, e]));
+  return hashtableOrder(src.entries.map((e) => e.alias)).map((alias) => byAlias.get(alias)!);
+}
+
+/**
+ * keytool's recoverEntry for a key: -srckeypass if given (no fallback), else the store password, else
+ * (JKS/JCEKS only: PKCS#12 keys use the store password) "Enter key password for <alias>" read from
+ * the terminal or standard input, asked again only while no answer comes, three times at most.
+ */
+async function recoverSourceKey<T>(src: KeyStore, e: Entry, srcpass: string | null, srckeypass: string | undefined, open: (pw: string) => T): Promise<T> {
+  const wrongKey = (x: unknown) => x instanceof KtoolError && x.code === 'WRONG_PASSWORD';
+  if (srckeypass !== undefined) return open(srckeypass);
+  if (srcpass !== null) {
+    try {
+      return open(srcpass);
+    } catch (x) {
+      if (!wrongKey(x) || src.type === 'PKCS12') throw x;
+    }
+  }
+  for (let tries = 0; tries < 3; tries++) {
+    const pw = await askPassword(`Enter key password for <${e.alias}>`);
+    if (pw !== null) return open(pw);
+  }
+  throw jEx('Too many failures - try later');
+}
+
 /** One entry from a source store into the session's store, as doImportKeyStoreSingle does. */
-function importOne(s: Session, src: KeyStore, e: Entry, newAlias: string, srcpass: string | null): boolean {
+async function importOne(s: Session, src: KeyStore, e: Entry, newAlias: string, srcpass: string | null): Promise<boolean> {
   const a = s.a;
   const target = foldAlias(newAlias);
   const existing = findEntry(s.store, target);
@@ -493,51 +542,138 @@ function importOne(s: Session, src: KeyStore, e: Entry, newAlias: string, srcpas
       }
     } else err(`Warning: Overwriting existing alias ${e.alias} in destination keystore`);
   }
-  if (s.store.type === 'JKS' && e.type === 'SecretKeyEntry') {
-    err(`Problem importing entry for alias ${e.alias}: java.security.KeyStoreException: Cannot store non-PrivateKeys.`);
+  // KeyStore.setEntry's refusals: keytool reports them per entry and goes on.
+  const refusal =
+    s.store.type === 'JKS' && e.type === 'SecretKeyEntry'
+      ? 'Cannot store non-PrivateKeys.'
+      : e.type === 'trustedCertEntry' && a.destkeypass !== undefined
+        ? 'trusted certificate entries are not password-protected.'
+        : undefined;
+  if (refusal) {
+    err(`Problem importing entry for alias ${e.alias}: java.security.KeyStoreException: ${refusal}`);
     err(`Entry for alias ${e.alias} not imported.`);
     return false;
   }
   let entry: Entry = restamped(e, target);
   if (e.type !== 'trustedCertEntry') {
-    // Open with the source key password (PKCS#12: the store password), to be sealed for the destination.
-    const srcKeyPw = src.type === 'PKCS12' && !(src.protection.kind === 'pkcs12' && !src.protection.profile.mac) ? srcpass : a.srckeypass ?? srcpass;
-    if (srcKeyPw === null) throw jEx(`Enter key password for <${e.alias}>`);
+    // Opened with the source key password, to be sealed for the destination. A password-less PKCS#12
+    // protects its keys with their own password; other PKCS#12 keys use the store password.
+    const passwordless = src.protection.kind === 'pkcs12' && !src.protection.profile.mac;
+    const srckeypass = src.type === 'PKCS12' && !passwordless ? srcpass ?? undefined : a.srckeypass;
+    let usedPw = '';
     try {
-      entry =
-        e.type === 'PrivateKeyEntry'
-          ? { ...(entry as typeof e), key: { form: 'plain', pkcs8: openPrivateKey(e, srcKeyPw) } }
-          : { ...(entry as typeof e), secret: { form: 'plain', ...openSecretKey(e, srcKeyPw) } };
+      entry = await recoverSourceKey(src, e, srcpass, srckeypass, (pw) => {
+        const opened: Entry =
+          e.type === 'PrivateKeyEntry'
+            ? { ...(entry as typeof e), key: { form: 'plain', pkcs8: openPrivateKey(e, pw) } }
+            : { ...(entry as typeof e), secret: { form: 'plain', ...openSecretKey(e, pw) } };
+        usedPw = pw;
+        return opened;
+      });
     } catch (x) {
-      if (x instanceof KtoolError && x.code === 'WRONG_PASSWORD') {
-        for (let i = 0; i < 3; i++) err(`Enter key password for <${e.alias}>`);
-        throw jEx('Too many failures - try later');
-      }
+      if (x instanceof KtoolError && x.code === 'WRONG_PASSWORD') throw new JavaStyleError('java.security.UnrecoverableKeyException', 'Cannot recover key');
       throw x;
     }
+    // The destination key password: -destkeypass (for PKCS#12 already made the store password by
+    // ignorePkcs12KeyPasswords), else the store password of a PKCS#12 destination, else the one that
+    // opened the source key.
+    const destPkcs12 = s.store.type === 'PKCS12' && !isPasswordless(s.store);
+    const newPass = a.destkeypass ?? (destPkcs12 ? s.storepass ?? usedPw : usedPw);
+    (s.keyPasswords ??= new Map()).set(target, newPass);
   }
   s.store = existing ? replaceEntry(s.store, existing, entry) : { ...s.store, entries: [...s.store.entries, entry] };
-  if (a.destkeypass !== undefined && s.store.type !== 'PKCS12') s.a = { ...s.a, keypass: a.destkeypass };
   s.save = true;
   return true;
 }
 
-/** -importcert onto a key entry: the CA reply replaces the chain when its leaf matches the key. */
+/**
+ * -importcert onto a key entry: keytool's installReply (src/ops/reply.ts keytoolReplyChain builds the
+ * chain). A reply chain whose top nothing in the store (or cacerts, with -trustcacerts) trusts is shown
+ * and confirmed first unless -noprompt: "no" ends with keytool's "Certificate reply was not installed in
+ * keystore" on stderr, exit status 0, the store unchanged.
+ */
 function installReply(s: Session, entry: Extract<Entry, { type: 'PrivateKeyEntry' }>, certs: Uint8Array[]): void {
-  const { installCertificateReply } = require('../../ops/reply') as typeof import('../../ops/reply');
-  const trusted = s.store.entries.filter((e) => e.type === 'trustedCertEntry').map((e) => (e as Extract<Entry, { type: 'trustedCertEntry' }>).cert);
+  const { keytoolReplyChain } = require('../../ops/reply') as typeof import('../../ops/reply');
+  // KeyStore.getCertificate of every alias: trusted certificates and the first certificate of key entries.
+  const storeCerts = s.store.entries.flatMap((e) => (e.type === 'trustedCertEntry' ? [e.cert] : e.type === 'PrivateKeyEntry' && e.chain.length > 0 ? [e.chain[0]] : []));
+  let cacerts: Uint8Array[] | undefined;
   if (s.a.trustcacerts) {
+    cacerts = [];
+    const { findCacerts, CACERTS_PASSWORDS } = require('../../ops/cacerts') as typeof import('../../ops/cacerts');
+    let file: string | undefined;
     try {
-      const { findCacerts } = require('../../ops/cacerts') as { findCacerts: () => string };
-      const ca = loadStoreFile(findCacerts(), 'changeit');
-      for (const e of ca.store.entries) if (e.type === 'trustedCertEntry') trusted.push(e.cert);
+      file = findCacerts();
     } catch {
-      /* no cacerts: only the store's own anchors */
+      /* no cacerts: only the store's own certificates */
+    }
+    for (const pw of file ? CACERTS_PASSWORDS : []) {
+      try {
+        for (const e of loadStoreFile(file!, pw).store.entries) if (e.type === 'trustedCertEntry') cacerts.push(e.cert);
+        break;
+      } catch {
+        /* next password */
+      }
     }
   }
-  const chain = installCertificateReply(entry.chain[0], certs, trusted);
-  s.store = replaceEntry(s.store, entry, { ...entry, chain });
+  const plan = keytoolReplyChain({ alias: s.a.alias ?? 'mykey', userCert: entry.chain[0], reply: certs, storeCerts, cacerts, noprompt: !!s.a.noprompt });
+  if (plan.untrustedTop) {
+    // keytool's streams: the labels on stderr, the certificate on stdout, the question on stderr.
+    err('');
+    process.stderr.write('Top-level certificate in reply:\n\n'); // println of a text ending in a line end
+    const { renderPrintcert } = require('../../output/listing') as typeof import('../../output/listing');
+    out(renderPrintcert([plan.untrustedTop]));
+    err('');
+    process.stderr.write('... is not trusted. ');
+    if (!askYesNoSync('Install reply anyway? [no]:  ')) {
+      // failureStatus prints the message and ends with status 0 without saving; keytool still gives its
+      // JKS/JCEKS migration advice afterwards, which jksWarning would have printed.
+      const advice =
+        s.store.type === 'PKCS12'
+          ? ''
+          : `\n\nWarning:\nThe ${s.store.type} keystore uses a proprietary format. It is recommended to migrate to PKCS12 which is an industry standard format using "keytool -importkeystore -srckeystore ${s.file} -destkeystore ${s.file} -deststoretype pkcs12".`;
+      throw new GaveUp(`Certificate reply was not installed in keystore${advice}`);
+    }
+  }
+  s.store = replaceEntry(s.store, entry, { ...entry, chain: plan.chain });
   s.save = true;
+}
+
+/**
+ * keytool's getYesNoReply, synchronously: the prompt on stderr without a line end; y/yes or n/no/empty
+ * (any case), anything else is "Wrong answer, try again" (keytool gives up after 20).
+ */
+function askYesNoSync(prompt: string): boolean {
+  for (let tries = 0; tries <= 20; tries++) {
+    process.stderr.write(prompt);
+    const reply = readAnswerLine();
+    const r = (reply ?? '').trim().toLowerCase();
+    if (reply === undefined || r === '' || r === 'n' || r === 'no') return false;
+    if (r === 'y' || r === 'yes') return true;
+    err('Wrong answer, try again');
+  }
+  throw new JavaStyleError('java.lang.RuntimeException', 'Too many retries, program terminated');
+}
+
+/** One line of the answer: from the terminal as typed (blocking read of fd 0), else the buffered standard input. */
+function readAnswerLine(): string | undefined {
+  if (!(require('node:tty') as typeof import('node:tty')).isatty(0)) return readStdinLine();
+  const bytes: number[] = [];
+  const one = Buffer.alloc(1);
+  for (;;) {
+    let n: number;
+    try {
+      n = fs.readSync(0, one, 0, 1, null);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+        continue;
+      }
+      return undefined;
+    }
+    if (n === 0) return bytes.length ? Buffer.from(bytes).toString('utf8') : undefined;
+    if (one[0] === 0x0a) return Buffer.from(bytes).toString('utf8').replace(/\r$/, '');
+    bytes.push(one[0]);
+  }
 }
 
 async function yes(question: string): Promise<boolean> {
