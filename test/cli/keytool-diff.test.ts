@@ -30,7 +30,17 @@ function setup(dir: string): void {
     if (src) fs.copyFileSync(src, path.join(dir, name));
   }
   fs.writeFileSync(path.join(dir, 'pw.txt'), 'changeit\n');
+  for (const [name, text] of Object.entries(CONF_FILES)) fs.writeFileSync(path.join(dir, name), text);
 }
+
+/** -conf files: Properties syntax (continuations, \u escapes), quoted words, ${…} system properties. */
+const CONF_FILES: Record<string, string> = {
+  'list.conf': 'keytool.all = -storepass:env PW_ENV\nkeytool.list = -keystore "${user.dir}${/}a.jks" \\\n    -v\n',
+  'import.conf': '# comment\n! comment\nkeytool.importcert : -noprompt -storepass chan\\u0067eit\nkeytool.list = -v\n',
+  'joined.conf': 'keytool.all = -storepass\\\n   changeit\n',
+  'unknown-property.conf': 'keytool.list = -keystore ${no.such.property}/a.jks\n',
+  'two-names.conf': 'keytool.genkey = -keyalg EC\nkeytool.genkeypair = -keyalg RSA\n',
+};
 
 /** A command line, optionally with what is typed on standard input (answers to keytool's prompts). */
 type Step = string[] & { input?: string };
@@ -121,6 +131,17 @@ describe('keytool syntax: error paths', () => {
   ])('%s', (name, step) => {
     const { realDir } = expectSame(`err-${name.replace(/\W+/g, '-')}`, [step as string[]]);
     void realDir;
+  });
+
+  test.each([
+    ['-conf: keytool.all and keytool.list, quoted ${user.dir}${/}, continuation', [['-list', '-conf', 'list.conf']]],
+    ['-conf: keytool.importcert with a \\u escape, command line after it', [['-importcert', '-conf', 'import.conf', '-keystore', 'a.jks', '-alias', 'again', '-file', 'root-ca.pem'], ['-list', '-keystore', 'a.jks', '-storepass', 'changeit']]],
+    ['-conf: a continuation joins the words', [['-list', '-conf', 'joined.conf', '-keystore', 'a.jks']]],
+    ['-conf: unknown property', [['-list', '-conf', 'unknown-property.conf', '-storepass', 'changeit']]],
+    ['-conf: -genkey and -genkeypair both configured', [['-genkeypair', '-conf', 'two-names.conf', '-keystore', 'n.p12', '-storepass', 'changeit', '-dname', 'CN=x']]],
+    ['-conf: missing file', [['-list', '-conf', 'missing.conf', '-keystore', 'a.jks', '-storepass', 'changeit']]],
+  ])('%s', (name, steps) => {
+    expectSame(`conf-${name.replace(/\W+/g, '-')}`, steps as string[][]);
   });
 
   test('usage errors go to stderr with exit 1', () => {

@@ -96,30 +96,62 @@ const WITH_ARG = new Set([
   '-storepass', '-storetype', '-validity', '-conf',
 ]);
 
-/** Options from a -conf file: keytool.all and keytool.<command> lines, placed before the command line's own. */
+/**
+ * Options from a -conf file, as KeyStoreUtil.expandArgs reads it: a java.util.Properties file whose
+ * keytool.all and keytool.<command> values are split into words (StreamTokenizer: whitespace apart,
+ * "…" and '…' quoted) and expanded (${user.home} and the other Java system properties keytool sees;
+ * ${/} is the file separator; an unknown property is an error). They go before the command line's own.
+ */
 function confOptions(file: string, command: string | undefined): string[] {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = fs.readFileSync(file, 'latin1'); // Properties.load(InputStream) reads ISO-8859-1
   } catch {
-    throw new KeytoolUsageError(`Cannot find file: ${file}`);
+    throw new JavaStyleError('java.io.FileNotFoundException', `${file} (No such file or directory)`);
   }
-  const props = new Map<string, string>();
-  let pending = '';
-  for (const raw of text.split(/\r?\n/)) {
-    const line = pending + raw.trim();
-    if (line.endsWith('\\')) {
-      pending = line.slice(0, -1);
-      continue;
-    }
-    pending = '';
-    if (!line || line.startsWith('#') || line.startsWith('!')) continue;
-    const m = /^([^=:\s]+)\s*[=:\s]\s*(.*)$/.exec(line);
-    if (m) props.set(m[1], m[2].replace(/\$\{([^}]+)\}/g, (_, k: string) => process.env[k] ?? process.env[k.replace(/^env\./, '')] ?? ''));
-  }
-  const pick = (k: string) => (props.get(k) ?? '').split(/\s+/).filter(Boolean);
+  const { parseProperties } = require('../../output/config/java-properties') as typeof import('../../output/config/java-properties');
+  const props = parseProperties(text);
   const names = command ? Object.entries(COMMANDS).filter(([, c]) => c === command).map(([flag]) => flag.slice(1)) : [];
-  return [...pick('keytool.all'), ...names.flatMap((n) => pick(`keytool.${n}`))];
+  const perCommand = names.map((n) => props.get(`keytool.${n}`)).filter((v): v is string => v !== undefined);
+  if (perCommand.length > 1) throw new JavaStyleError('java.io.IOException', `Cannot have both -${names[0]} and -${names[1]} as pre-configured options`);
+  return [props.get('keytool.all'), perCommand[0]].filter((v): v is string => v !== undefined).flatMap((v) => confWords(v).map(expandJavaProperties));
+}
+
+/** StreamTokenizer with keytool's syntax: words split at characters up to U+0020, quotes keep spaces. */
+function confWords(s: string): string[] {
+  const words: string[] = [];
+  const re = /"([^"]*)"?|'([^']*)'?|([^\x00-\x20"']+)/g;
+  for (const m of s.matchAll(re)) words.push(m[1] ?? m[2] ?? m[3]);
+  return words;
+}
+
+/** The Java system properties a -conf file may name, as this process would have them. */
+function javaSystemProperty(name: string): string | undefined {
+  const os = require('node:os') as typeof import('node:os');
+  switch (name) {
+    case 'user.home': return os.homedir();
+    case 'user.dir': return process.cwd();
+    case 'user.name': return os.userInfo().username;
+    case 'java.io.tmpdir': return os.tmpdir();
+    case 'java.home': return process.env.JAVA_HOME;
+    case 'file.separator': return '/';
+    case 'path.separator': return ':';
+    case 'line.separator': return '\n';
+    case 'os.name': return os.type();
+    case 'os.arch': return os.arch() === 'x64' ? 'amd64' : os.arch();
+    default: return undefined;
+  }
+}
+
+/** PropertyExpander.expand: ${name} replaced, ${{…}} kept as written, an unknown name refused. */
+function expandJavaProperties(value: string): string {
+  return value.replace(/\$\{\{.*?\}\}|\$\{([^}]*)\}/g, (whole, name: string | undefined) => {
+    if (name === undefined) return whole;
+    if (name === '/') return '/';
+    const v = javaSystemProperty(name);
+    if (v === undefined) throw new JavaStyleError('sun.security.util.PropertyExpander$ExpandException', `unable to expand property ${name}`);
+    return v;
+  });
 }
 
 export function parseKeytoolArgs(argv: string[]): KeytoolArgs {

@@ -40,3 +40,39 @@ export function renderProperties(settings: readonly Setting[], comments: readonl
   for (const s of settings) lines.push(`${escapePropertiesKey(s.key)}=${escapePropertiesValue(s.value)}`);
   return lines.join('\n') + '\n';
 }
+
+/**
+ * Properties.load: the inverse of the escaping above. Logical lines joined at an odd number of trailing
+ * backslashes (the next line's leading whitespace dropped), `#`/`!` comments, the key ending at an
+ * unescaped `=`, `:` or whitespace, escapes \t \n \r \f \uXXXX, any other `\c` as `c`. Later keys win.
+ */
+export function parseProperties(text: string): Map<string, string> {
+  const props = new Map<string, string>();
+  const physical = text.split(/\r\n|\r|\n/);
+  for (let i = 0; i < physical.length; i++) {
+    let line = physical[i].replace(/^[ \t\f]+/, '');
+    if (!line || line[0] === '#' || line[0] === '!') continue;
+    while (trailingBackslashes(line) % 2 === 1 && i + 1 < physical.length) line = line.slice(0, -1) + physical[++i].replace(/^[ \t\f]+/, '');
+    if (trailingBackslashes(line) % 2 === 1) line = line.slice(0, -1);
+    let k = 0;
+    while (k < line.length && !'=: \t\f'.includes(line[k])) k += line[k] === '\\' ? 2 : 1;
+    let v = k;
+    while (v < line.length && ' \t\f'.includes(line[v])) v++;
+    if (v < line.length && (line[v] === '=' || line[v] === ':')) v++;
+    while (v < line.length && ' \t\f'.includes(line[v])) v++;
+    props.set(unescapeProperties(line.slice(0, Math.min(k, line.length))), unescapeProperties(line.slice(v)));
+  }
+  return props;
+}
+
+function trailingBackslashes(s: string): number {
+  let n = 0;
+  while (n < s.length && s[s.length - 1 - n] === '\\') n++;
+  return n;
+}
+
+const ESCAPES: Record<string, string> = { t: '\t', n: '\n', r: '\r', f: '\f' };
+
+function unescapeProperties(s: string): string {
+  return s.replace(/\\(u[0-9A-Fa-f]{4}|.)/g, (_, c: string) => (c.length === 5 ? String.fromCharCode(parseInt(c.slice(1), 16)) : ESCAPES[c] ?? c));
+}
