@@ -23,6 +23,8 @@ export function register(program: Command): void {
     .option('--keypass-for <alias=password>', 'key password of one entry (repeatable)', collect)
     .option('--keypass-map <file>', 'key passwords, one alias=password per line')
     .option('--force', 'replace OUT if it exists')
+    .option('--backup', 'with --force: keep the replaced OUT as OUT.bak')
+    .option('--dry-run', 'convert in memory (every key opened and re-sealed), write nothing')
     .option('--json', 'report as JSON');
   passwordOptions(cmd, 'storepass', 'source store password');
   passwordOptions(cmd, 'keypass', 'source key password for all keys (default: the store password)');
@@ -44,7 +46,7 @@ export function register(program: Command): void {
     if (target === 'PEM') {
       const destkeypass = await password(opts, 'destkeypass', 'PEM key passphrase');
       const pem = storeToPem(source, sourceKeyPassword, destkeypass, !!opts.skipUnsupported);
-      atomicWrite(out, pem.bytes, { mode: pem.hasKeys ? 0o600 : 0o644 });
+      if (!opts.dryRun) atomicWrite(out, pem.bytes, { mode: pem.hasKeys ? 0o600 : 0o644, backup: !!opts.backup });
       report(opts, input, out, 'PEM', pem.count, pem.skipped);
       return;
     }
@@ -67,16 +69,18 @@ export function register(program: Command): void {
       reseal: profile !== undefined,
     });
     warnIfJdk17CannotOpen(store, deststorepass, destkeypass);
-    saveStoreFile(out, store, passwordless ? null : deststorepass ?? null);
+    if (!opts.dryRun) saveStoreFile(out, store, passwordless ? null : deststorepass ?? null, { backup: !!opts.backup });
     report(opts, input, out, target, store.entries.length, skipped);
   });
 }
 
 function report(opts: Record<string, unknown>, input: string, out: string, type: string, count: number, skipped: { alias: string; reason: string }[]) {
-  if (opts.json) stdio.json({ source: input, destination: out, destinationType: type, entries: count, skipped, changed: true });
+  const dryRun = !!opts.dryRun;
+  if (opts.json) stdio.json({ source: input, destination: out, destinationType: type, entries: count, skipped, changed: !dryRun, dryRun });
   else {
     for (const s of skipped) stdio.err(`ktool: skipped alias ${s.alias}: ${s.reason}`);
-    stdio.out(`Converted ${input} to ${type} ${out}: ${count} entries${skipped.length ? `, ${skipped.length} skipped` : ''}`);
+    const what = `${input} to ${type} ${out}: ${count} entries${skipped.length ? `, ${skipped.length} skipped` : ''}`;
+    stdio.out(dryRun ? `Would convert ${what} (dry run, nothing written)` : `Converted ${what}`);
   }
 }
 

@@ -9,6 +9,7 @@ import { bytesEqual } from '../../util/bytes';
 import { stdio } from '../context';
 import { readFileOrFail, withFileLock } from '../files';
 import { loadStoreFile, saveStoreFile, storeExists } from '../store-file';
+import { mutationOptions, report } from '../mutate';
 import { collect, password, passwordOptions, readStoreType, storeTypeOption } from '../options';
 import { pkcs12ProfileOption, readProfile, warnIfJdk17CannotOpen } from '../profile';
 
@@ -21,10 +22,8 @@ export function register(program: Command): void {
     .option('--key <file>', 'private key (PKCS#8, PKCS#1, SEC1, encrypted PKCS#8 or OpenSSL-encrypted PEM, or DER)')
     .option('--alias <alias>', 'alias of the entry (default: derived from the certificate subject CN)')
     .option('--alias-template <t>', 'aliases for trusted certificates, e.g. "{cn}-{sha256:8}"')
-    .option('--overwrite', 'replace an entry whose alias exists with different content')
-    .option('--dry-run', 'show what would change, write nothing')
-    .option('--backup', 'keep the previous file as STORE.bak')
-    .option('--json', 'report as JSON');
+    .option('--overwrite', 'replace an entry whose alias exists with different content');
+  mutationOptions(cmd);
   passwordOptions(cmd, 'storepass', 'store password');
   passwordOptions(cmd, 'keypass', 'key password for JKS/JCEKS or password-less PKCS12 (default: the store password)');
   passwordOptions(cmd, 'keypass-in', 'passphrase of an encrypted --key file');
@@ -99,11 +98,7 @@ export function register(program: Command): void {
       return { result, isChanged };
     };
     const { result, isChanged } = opts.dryRun ? run() : withFileLock(file, run);
-    if (opts.json) stdio.json({ store: file, changed: isChanged, dryRun: !!opts.dryRun, changes: result.changes });
-    else {
-      for (const c of result.changes) stdio.out(`${c.action}: ${c.alias}${c.reason ? ` (${c.reason})` : ''}`);
-      stdio.out(`${file}: ${isChanged ? (opts.dryRun ? 'would change' : 'changed') : 'unchanged'}`);
-    }
+    report(file, opts, { outcome: result, changed: isChanged });
   });
 }
 
