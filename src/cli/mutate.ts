@@ -5,7 +5,7 @@
  * as text or JSON, with `--exit-code-changed N` for scripts that want a distinct status.
  */
 import type { Command } from 'commander';
-import { KtoolError } from '../model/errors';
+import { KtoolError, inContext } from '../model/errors';
 import type { KeyStore, StoreType } from '../model/keystore';
 import { type StoreChange, anyChange } from '../ops/delete';
 import { isPasswordlessStore } from '../ops/passwd';
@@ -82,7 +82,7 @@ export function runMutation(file: string, opts: Record<string, unknown>, load: (
     return { outcome, changed };
   };
   // A dry run reads only: it takes no lock (and so leaves no trace in the directory).
-  const result = opts.dryRun ? run() : withFileLock(file, run);
+  const result = inContext(file, () => (opts.dryRun ? run() : withFileLock(file, run)));
   report(file, opts, result);
   return result;
 }

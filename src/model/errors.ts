@@ -28,6 +28,16 @@ export const unsupported = (what: string): KtoolError => new KtoolError('UNSUPPO
 
 /** Prefix a KtoolError's message with context (a file name, an alias), keeping its code. */
 export function withContext(err: unknown, context: string): unknown {
-  if (err instanceof KtoolError) return new KtoolError(err.code, `${context}: ${err.message}`);
+  // Nested layers may each name the same file: say it once.
+  if (err instanceof KtoolError && !err.message.startsWith(context)) return new KtoolError(err.code, `${context}: ${err.message}`);
   return err;
+}
+
+/** Runs `fn`; a ktool error from it is reported with `context` (a file name) in front. */
+export function inContext<T>(context: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw withContext(e, context);
+  }
 }

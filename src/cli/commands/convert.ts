@@ -1,7 +1,7 @@
 /** ktool convert IN OUT: any store to any store type (or PEM), keys re-protected. */
 import type { Command } from 'commander';
 import { parseStoreType, typeFromExtension } from '../../formats';
-import { KtoolError } from '../../model/errors';
+import { KtoolError, inContext } from '../../model/errors';
 import type { KeyStore, StoreType } from '../../model/keystore';
 import { sortedEntries } from '../../model/alias';
 import { convertStore } from '../../ops/convert';
@@ -45,7 +45,7 @@ export function register(program: Command): void {
 
     if (target === 'PEM') {
       const destkeypass = await password(opts, 'destkeypass', 'PEM key passphrase');
-      const pem = storeToPem(source, sourceKeyPassword, destkeypass, !!opts.skipUnsupported);
+      const pem = inContext(input, () => storeToPem(source, sourceKeyPassword, destkeypass, !!opts.skipUnsupported));
       if (!opts.dryRun) atomicWrite(out, pem.bytes, { mode: pem.hasKeys ? 0o600 : 0o644, backup: !!opts.backup });
       report(opts, input, out, 'PEM', pem.count, pem.skipped);
       return;
@@ -60,14 +60,14 @@ export function register(program: Command): void {
       if (pw === undefined) throw new KtoolError('USAGE', `alias ${alias}: a password-less PKCS12 still encrypts keys: give --destkeypass`);
       return pw;
     };
-    const { store, skipped } = convertStore(source, {
+    const { store, skipped } = inContext(input, () => convertStore(source, {
       target,
       profile,
       sourceKeyPassword,
       targetKeyPassword,
       skipUnsupported: !!opts.skipUnsupported,
       reseal: profile !== undefined,
-    });
+    }));
     warnIfJdk17CannotOpen(store, deststorepass, destkeypass);
     if (!opts.dryRun) saveStoreFile(out, store, passwordless ? null : deststorepass ?? null, { backup: !!opts.backup });
     report(opts, input, out, target, store.entries.length, skipped);

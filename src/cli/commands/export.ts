@@ -1,7 +1,7 @@
 /** ktool export STORE --alias A: a certificate, a chain, or the private key as PKCS#8. */
 import type { Command } from 'commander';
 import { findEntry } from '../../model/alias';
-import { KtoolError } from '../../model/errors';
+import { KtoolError, inContext } from '../../model/errors';
 import { openPrivateKey } from '../../ops/keys';
 import { concatBytes } from '../../util/bytes';
 import { stdio } from '../context';
@@ -39,7 +39,7 @@ export function register(program: Command): void {
       if (entry.type !== 'PrivateKeyEntry') throw new KtoolError('UNSUPPORTED', `${file}: alias <${entry.alias}> is a ${entry.type}, not a private key entry`);
       const keypass = (await password(opts, 'keypass', 'key password')) ?? storepass;
       if (keypass === undefined && entry.key.form === 'encrypted') throw new KtoolError('USAGE', `alias ${entry.alias}: key password needed (--keypass…)`);
-      const pkcs8 = openPrivateKey(entry, keypass ?? '');
+      const pkcs8 = inContext(file, () => openPrivateKey(entry, keypass ?? ''));
       const outPass = await password(opts, 'outKeypass', 'export passphrase');
       holdsKey = true;
       if (format === 'der') {

@@ -4,7 +4,7 @@
  * added to a truststore (trust on first use, made safe by --expect-fingerprint).
  */
 import type { Command } from 'commander';
-import { KtoolError, withContext } from '../../model/errors';
+import { KtoolError, inContext } from '../../model/errors';
 import type { StartTlsMode } from '../../net/fetch';
 import type { ChainVerdict, TrustChoice } from '../../ops/server-trust';
 import { stdio } from '../context';
@@ -118,11 +118,7 @@ async function loadAnchors(opts: Record<string, unknown>): Promise<{ certs: Uint
   if (opts.ca) {
     const file = opts.ca as string;
     const pem = require('../../formats/pem') as typeof import('../../formats/pem');
-    try {
-      return { certs: pem.readCertificates(readFileOrFail(file, 'CA certificate file')), label: file };
-    } catch (e) {
-      throw e instanceof KtoolError && e.message.startsWith(file) ? e : withContext(e, file);
-    }
+    return inContext(file, () => ({ certs: pem.readCertificates(readFileOrFail(file, 'CA certificate file')), label: file }));
   }
   if (!opts.truststore) return undefined;
   const file = opts.truststore as string;

@@ -1,7 +1,7 @@
 /** ktool import STORE --cert … [--key …]: PEM/DER/PKCS#7 material into a store, idempotently. */
 import type { Command } from 'commander';
 import { typeFromExtension } from '../../formats';
-import { KtoolError } from '../../model/errors';
+import { KtoolError, inContext } from '../../model/errors';
 import type { KeyStore, StoreType } from '../../model/keystore';
 import { changed, importKeyEntry, importTrustedCerts } from '../../ops/import';
 import { openPrivateKey, sealEntries } from '../../ops/keys';
@@ -32,14 +32,14 @@ export function register(program: Command): void {
   cmd.action(async (file: string, opts: Record<string, unknown>) => {
     const pem = require('../../formats/pem') as typeof import('../../formats/pem');
     const chainLib = require('../../x509/chain') as typeof import('../../x509/chain');
-    const certs = (opts.cert as string[]).flatMap((f) => withFile(f, () => pem.readCertificates(readFileOrFail(f, 'certificate file'))));
+    const certs = (opts.cert as string[]).flatMap((f) => inContext(f, () => pem.readCertificates(readFileOrFail(f, 'certificate file'))));
     const storepassGiven = await password(opts, 'storepass', 'keystore password', true);
     const keypass = await password(opts, 'keypass', 'key password');
     let key: { pkcs8: Uint8Array; chain: Uint8Array[] } | undefined;
     if (opts.key) {
       const keyFile = opts.key as string;
       const passIn = await password(opts, 'keypassIn', 'key file passphrase');
-      const { pkcs8 } = withFile(keyFile, () => pem.readPrivateKey(readFileOrFail(keyFile, 'key file'), passIn));
+      const { pkcs8 } = inContext(keyFile, () => pem.readPrivateKey(readFileOrFail(keyFile, 'key file'), passIn));
       const leaf = chainLib.findLeafForKey(pkcs8, certs);
       key = { pkcs8, chain: chainLib.orderChain(certs, leaf) };
     }
@@ -97,18 +97,9 @@ export function register(program: Command): void {
       }
       return { result, isChanged };
     };
-    const { result, isChanged } = opts.dryRun ? run() : withFileLock(file, run);
+    const { result, isChanged } = inContext(file, () => (opts.dryRun ? run() : withFileLock(file, run)));
     report(file, opts, { outcome: result, changed: isChanged });
   });
-}
-
-function withFile<T>(file: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof KtoolError && !e.message.startsWith(file)) throw new KtoolError(e.code, `${file}: ${e.message}`);
-    throw e;
-  }
 }
 
 function defaultKeyAlias(leaf: Uint8Array): string {

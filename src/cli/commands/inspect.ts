@@ -3,7 +3,7 @@
  * which readers can open it, and the problems worth knowing about.
  */
 import type { Command } from 'commander';
-import { KtoolError, withContext } from '../../model/errors';
+import { inContext } from '../../model/errors';
 import { type InspectReport, inspectBytes } from '../../ops/inspect';
 import { stdio } from '../context';
 import { readFileOrFail } from '../files';
@@ -21,11 +21,7 @@ export function register(program: Command): void {
     const storepass = await password(opts, 'storepass', 'keystore password');
     const keypass = await password(opts, 'keypass', 'key password');
     let report: InspectReport;
-    try {
-      report = inspectBytes(readFileOrFail(file), file, { password: storepass ?? null, keyPassword: keypass });
-    } catch (e) {
-      throw e instanceof KtoolError && !e.message.startsWith(file) ? withContext(e, file) : e;
-    }
+    report = inContext(file, () => inspectBytes(readFileOrFail(file), file, { password: storepass ?? null, keyPassword: keypass }));
     if (opts.json) stdio.json({ file, ...report });
     else stdio.out(renderText(file, report));
   });

@@ -1,0 +1,30 @@
+/** Alias-level failures are one line on stderr that names the store file and the alias, with the class's exit status. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ktool } from '../helpers/cli';
+import { fixturePath } from '../helpers/fixtures';
+import { tempDir } from '../helpers/jdk';
+
+let work: string;
+let store: string;
+beforeAll(() => {
+  work = tempDir('error-lines');
+  store = path.join(work, 'kp.jks');
+  fs.copyFileSync(fixturePath('stores/jks17-keypass.jks'), store);
+});
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+test.each([
+  ['delete a missing alias', ['delete', 'STORE', 'nope'], 6, 'alias <nope> does not exist'],
+  ['rename onto an existing alias', ['rename', 'STORE', 'issuing-ca', 'dsa-2048'], 7, 'alias <dsa-2048> already exists'],
+  ['export a key with the wrong key password', ['export', 'STORE', '--alias', 'dsa-2048', '--key', '--keypass', 'wrong-pw'], 3, 'alias dsa-2048: cannot recover key (wrong key password)'],
+  ['convert without the keys\' own passwords', ['convert', 'STORE', 'OUT'], 3, 'alias rsa 4096 server: cannot recover key (wrong key password)'],
+  ['passwd of a missing alias', ['passwd', 'STORE', '--alias', 'nope', '--new-keypass', 'new-key-pw'], 6, 'alias <nope> does not exist'],
+])('%s', (_name, args, status, message) => {
+  const before = fs.readFileSync(store);
+  const argv = (args as string[]).map((a) => (a === 'STORE' ? store : a === 'OUT' ? path.join(work, 'out.p12') : a));
+  const r = ktool([...argv, '--storepass', 'store-pass-17']);
+  expect({ status: r.status, stderr: r.stderr, stdout: r.stdout }).toEqual({ status, stderr: `ktool: ${store}: ${message}\n`, stdout: '' });
+  expect(fs.readFileSync(store)).toEqual(before);
+  expect(fs.existsSync(path.join(work, 'out.p12'))).toBe(false);
+});
