@@ -33,7 +33,9 @@ export function entryToJson(e: Entry, secretInfo?: { algorithm: string; size: nu
     keySize: leaf ? leaf.publicKeySize : secretInfo?.size ?? null,
     certificates: certs.map(certToJson),
   };
-  if (leaf?.publicKeyCurve) out.curve = leaf.publicKeyCurve;
+  // EdDSA keys name their curve in the algorithm itself.
+  const curve = leaf?.publicKeyCurve ?? (leaf && /^Ed(25519|448)$/.test(leaf.publicKeyAlgorithm) ? leaf.publicKeyAlgorithm : undefined);
+  if (curve) out.curve = curve;
   return out;
 }
 

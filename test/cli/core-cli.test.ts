@@ -32,14 +32,32 @@ describe('ktool list', () => {
     // A password-less PKCS#12 has no MAC: nothing was checked, and the JSON says so.
     expect(json.integrityChecked).toBe(s.store_password !== null);
     expect(json.entries.map((e: { alias: string }) => e.alias)).toEqual(s.entries.map((e) => e.alias));
-    json.entries.forEach((e: { type: string; certificates: { sha256: string; serial: string }[]; keyAlgorithm: string | null; keySize: number | null }, i: number) => {
+    // Every field of the documented schema, pinned against what the JDK reported for the fixture.
+    const iso = (t: string) => new Date(t).toISOString();
+    // The manifest has X500Principal.toString() ("CN=a, O=b"); the JSON has RFC 2253 ("CN=a,O=b").
+    // Attribute types outside RFC 2253's keywords: toString() says "SERIALNUMBER=text" / "OID.n=text",
+    // getName(RFC2253) "n=#hex" (the value's DER). Both sides reduced to "n=text" (one-byte lengths here).
+    const KEYWORD_OIDS: Record<string, string> = { SERIALNUMBER: '2.5.4.5', EMAILADDRESS: '1.2.840.113549.1.9.1' };
+    const rfc2253 = (dn: string) =>
+      dn
+        .replace(/="([^"]*)"/g, (_, v: string) => `=${v.replace(/([,+;<>\\])/g, '\\$1')}`) // quoted there, escaped here
+        .replace(/, (?=[A-Za-z][A-Za-z0-9.]*=)/g, ',')
+        .replace(/(?<=^|,)(SERIALNUMBER|EMAILADDRESS|OID\.([\d.]+))=/g, (_, k: string, oid?: string) => `${oid ?? KEYWORD_OIDS[k]}=`);
+    const hexValuesAsText = (dn: string) => dn.replace(/=#([0-9a-f]+)/g, (_, hex: string) => `=${Buffer.from(hex, 'hex').subarray(2).toString('utf8')}`);
+    json.entries.forEach((e: Record<string, unknown> & { certificates: Record<string, unknown>[] }, i: number) => {
       const m = s.entries[i];
+      expect(Object.keys(e).sort()).toEqual(['alias', 'certificates', 'created', 'keyAlgorithm', 'keySize', 'type', ...(m.curve ? ['curve'] : [])].sort());
       expect(e.type).toBe(m.entry_type);
-      expect(e.certificates.map((c) => c.sha256)).toEqual(m.certificates.map((c) => c.sha256));
-      expect(e.certificates.map((c) => c.serial)).toEqual(m.certificates.map((c) => c.serial_hex));
-      if (m.entry_type === 'PrivateKeyEntry') {
-        expect(e.keyAlgorithm).toBe(m.key_algorithm);
-        expect(e.keySize).toBe(m.key_size);
+      expect(e.created).toBe(m.creation_date_persisted ? new Date(m.creation_time_ms).toISOString() : null);
+      expect(e.curve).toBe(m.curve ?? undefined);
+      expect(e.certificates.map((c) => [hexValuesAsText(c.subject as string), hexValuesAsText(c.issuer as string), c.serial, c.notBefore, c.notAfter, c.sha1, c.sha256, c.signatureAlgorithm, c.publicKeyAlgorithm, c.publicKeySize])).toEqual(
+        m.certificates.map((c) => [rfc2253(c.subject), rfc2253(c.issuer), c.serial_hex, iso(c.not_before), iso(c.not_after), c.sha1, c.sha256, c.sig_alg, c.public_key_algorithm, c.public_key_bits]),
+      );
+      for (const c of e.certificates) expect(Object.keys(c).sort()).toEqual(['isCA', 'issuer', 'notAfter', 'notBefore', 'publicKeyAlgorithm', 'publicKeySize', 'san', 'serial', 'sha1', 'sha256', 'signatureAlgorithm', 'subject', 'version'].sort());
+      if (m.entry_type === 'PrivateKeyEntry' || (m.entry_type === 'SecretKeyEntry' && m.key_password === s.store_password)) {
+        expect([e.keyAlgorithm, e.keySize]).toEqual([m.key_algorithm, m.key_size]);
+      } else if (m.entry_type === 'SecretKeyEntry') {
+        expect([e.keyAlgorithm, e.keySize]).toEqual([null, null]); // its own password: not opened
       }
     });
   });

@@ -1,6 +1,7 @@
 /** ktool list STORE: the entries of a store, as keytool prints them or as JSON. */
 import type { Command } from 'commander';
 import { findEntry } from '../../model/alias';
+import type { Entry } from '../../model/keystore';
 import { KtoolError } from '../../model/errors';
 import { storeToJson } from '../../output/list-json';
 import { stdio } from '../context';
@@ -25,7 +26,7 @@ export function register(program: Command): void {
     const alias = opts.alias as string | undefined;
     if (alias !== undefined && !findEntry(decoded.store, alias)) throw new KtoolError('NOT_FOUND', `${store}: alias <${alias}> does not exist`);
     if (opts.json) {
-      stdio.json(storeToJson(decoded.store, decoded.info, { alias: alias?.toLowerCase() }));
+      stdio.json(storeToJson(decoded.store, decoded.info, { alias: alias?.toLowerCase(), secretInfo: pw === undefined ? undefined : (e) => secretKeyInfo(e, pw) }));
       return;
     }
     const { renderStoreListing, protectionLine } = require('../../output/listing') as typeof import('../../output/listing');
@@ -33,4 +34,16 @@ export function register(program: Command): void {
     stdio.err(`Protection: ${protectionLine(decoded)}`);
     stdio.out(renderStoreListing(decoded, { verbose: !!opts.verbose, rfc: !!opts.rfc, alias: alias?.toLowerCase() }));
   });
+}
+
+/** A secret key's algorithm and size, when it opens with the store password (else unknown: null in JSON). */
+function secretKeyInfo(e: Entry, storepass: string): { algorithm: string; size: number } | undefined {
+  if (e.type !== 'SecretKeyEntry') return undefined;
+  const { openSecretKey } = require('../../ops/keys') as typeof import('../../ops/keys');
+  try {
+    const { algorithm, key } = openSecretKey(e, storepass);
+    return { algorithm, size: key.length * 8 };
+  } catch {
+    return undefined;
+  }
 }
