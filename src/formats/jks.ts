@@ -7,15 +7,18 @@
  */
 import { createHash } from 'node:crypto';
 import { Asn1, TAG, integer, octetString, seq } from '../asn1/der';
-import { JCEKS_DEFAULT_ITERATIONS, decryptPrivateKeyInfo, encryptPrivateKeyInfo, keyProtectionOf } from '../crypto/epki';
-import { jceksDecrypt, jceksEncrypt } from '../crypto/jceks-pbe';
 import { type RandomSource, secureRandom } from '../crypto/random';
 import { KtoolError, corrupt } from '../model/errors';
 import type { DecodedStore, Entry, JavaKeyForm, KeyStore, SecretKeyEntry } from '../model/keystore';
 import { ByteReader, ByteWriter, bytesEqual, utf16be } from '../util/bytes';
 import type { EncodeOptions, StoreCodec } from './codec';
 import { hashtableOrder } from './hashtable-order';
-import { readSealedObject, readSerializedStream, readSerializedSecretKey, writeSealedObject, writeSerializedSecretKey } from './javaser';
+import { readSealedObject, readSerializedStream } from './javaser';
+
+// Key protection is loaded when a key is opened or sealed: listing and trusted entries never need it.
+const epki = () => require('../crypto/epki') as typeof import('../crypto/epki');
+const jceksPbe = () => require('../crypto/jceks-pbe') as typeof import('../crypto/jceks-pbe');
+const javaser = () => require('./javaser') as typeof import('./javaser');
 
 const JKS_MAGIC = 0xfeedfeed;
 const JCEKS_MAGIC = 0xcececece;
@@ -124,7 +127,7 @@ function keyMaterialFor(type: ContainerType, alias: string, entry: Entry & { typ
   }
   let kind: string;
   try {
-    kind = keyProtectionOf(entry.key.epki).kind;
+    kind = epki().keyProtectionOf(entry.key.epki).kind;
   } catch {
     throw new KtoolError('UNSUPPORTED', `alias ${alias}: private key protection not recognised; cannot write it to ${type}`);
   }
@@ -201,12 +204,12 @@ function checkIterations(iterations: number): number {
 
 /** PKCS#8 -> EncryptedPrivateKeyInfo with the JKS key protector. */
 export function sealJksPrivateKey(pkcs8: Uint8Array, keyPassword: string, random: RandomSource = secureRandom): Uint8Array {
-  return encryptPrivateKeyInfo(pkcs8, keyPassword, { kind: 'jks' }, random);
+  return epki().encryptPrivateKeyInfo(pkcs8, keyPassword, { kind: 'jks' }, random);
 }
 
 /** PKCS#8 -> EncryptedPrivateKeyInfo with PBEWithMD5AndTripleDES (JCEKS). */
-export function sealJceksPrivateKey(pkcs8: Uint8Array, keyPassword: string, iterations = JCEKS_DEFAULT_ITERATIONS, random: RandomSource = secureRandom): Uint8Array {
-  return encryptPrivateKeyInfo(pkcs8, keyPassword, { kind: 'jceks', iterations: checkIterations(iterations) }, random);
+export function sealJceksPrivateKey(pkcs8: Uint8Array, keyPassword: string, iterations = epki().JCEKS_DEFAULT_ITERATIONS, random: RandomSource = secureRandom): Uint8Array {
+  return epki().encryptPrivateKeyInfo(pkcs8, keyPassword, { kind: 'jceks', iterations: checkIterations(iterations) }, random);
 }
 
 export interface JceksSecret {
@@ -224,13 +227,13 @@ function defaultJavaForm(algorithm: string): JavaKeyForm {
 }
 
 /** A secret key -> the serialized SealedObjectForKeyProtector a JCEKS tag-3 entry holds. */
-export function sealJceksSecretKey(secret: JceksSecret, keyPassword: string, iterations = JCEKS_DEFAULT_ITERATIONS, random: RandomSource = secureRandom): Uint8Array {
+export function sealJceksSecretKey(secret: JceksSecret, keyPassword: string, iterations = epki().JCEKS_DEFAULT_ITERATIONS, random: RandomSource = secureRandom): Uint8Array {
   const it = checkIterations(iterations);
-  const inner = writeSerializedSecretKey({ algorithm: secret.algorithm, key: secret.key, javaForm: secret.javaForm ?? defaultJavaForm(secret.algorithm) });
+  const inner = javaser().writeSerializedSecretKey({ algorithm: secret.algorithm, key: secret.key, javaForm: secret.javaForm ?? defaultJavaForm(secret.algorithm) });
   const salt = random(8);
-  const encryptedContent = jceksEncrypt(inner, keyPassword, salt, it);
+  const encryptedContent = jceksPbe().jceksEncrypt(inner, keyPassword, salt, it);
   const encodedParams = seq(octetString(salt), integer(it));
-  return writeSealedObject({ encodedParams, encryptedContent, paramsAlg: SEAL_ALG, sealAlg: SEAL_ALG });
+  return javaser().writeSealedObject({ encodedParams, encryptedContent, paramsAlg: SEAL_ALG, sealAlg: SEAL_ALG });
 }
 
 /** Open a JCEKS sealed secret key. Wrong password -> WRONG_PASSWORD. */
@@ -249,15 +252,15 @@ export function openJceksSecretKey(serialized: Uint8Array, keyPassword: string):
     throw corrupt('sealed key: malformed PBE parameters');
   }
   if (iterations < 1 || iterations > MAX_ITERATIONS) throw corrupt(`sealed key: PBE iteration count ${iterations} out of range`);
-  const plain = jceksDecrypt(so.encryptedContent, keyPassword, salt, iterations);
+  const plain = jceksPbe().jceksDecrypt(so.encryptedContent, keyPassword, salt, iterations);
   // A wrong password passes the padding check now and then; its output is not a serialization stream.
   if (plain.length < 4 || plain[0] !== 0xac || plain[1] !== 0xed || plain[2] !== 0x00 || plain[3] !== 0x05) {
     throw new KtoolError('WRONG_PASSWORD', 'Cannot recover key: wrong key password');
   }
-  return readSerializedSecretKey(plain);
+  return javaser().readSerializedSecretKey(plain);
 }
 
 /** Open a JKS/JCEKS private key (either protector) to PKCS#8. */
-export function openJksPrivateKey(epki: Uint8Array, keyPassword: string): Uint8Array {
-  return decryptPrivateKeyInfo(epki, keyPassword);
+export function openJksPrivateKey(sealed: Uint8Array, keyPassword: string): Uint8Array {
+  return epki().decryptPrivateKeyInfo(sealed, keyPassword);
 }

@@ -10,6 +10,7 @@ import type { Entry, KeyStore } from '../model/keystore';
 import { KtoolError } from '../model/errors';
 import {
   CertView,
+  certificateFingerprint,
   EXT,
   ExtParsers,
   bitList,
@@ -476,7 +477,7 @@ function renderEntry(store: ListingStore, e: ListingEntry, o: ListOptions, trust
   if (e.type === 'PrivateKeyEntry') {
     s += long ? 'Entry type: PrivateKeyEntry\n' : 'PrivateKeyEntry, \n';
     if (e.chain.length === 0) return `${s}Certificate chain length: 0\n`;
-    if (!long) return `${s}Certificate fingerprint (SHA-256): ${CertView.from(e.chain[0]).sha256}\n`;
+    if (!long) return `${s}Certificate fingerprint (SHA-256): ${certificateFingerprint(e.chain[0], 'sha256')}\n`;
     s += `Certificate chain length: ${e.chain.length}\n`;
     e.chain.forEach((der, i) => {
       s += `Certificate[${i + 1}]:\n`;
@@ -487,7 +488,7 @@ function renderEntry(store: ListingStore, e: ListingEntry, o: ListOptions, trust
   const cert = e.chain[0];
   if (o.verbose) return `${s}Entry type: trustedCertEntry\n\n${renderCertificate(cert, { jdk, trusted: true })}`;
   if (o.rfc) return `${s}Entry type: trustedCertEntry\n\n${pemCertificate(cert, jdk)}`;
-  return `${s}trustedCertEntry, \nCertificate fingerprint (SHA-256): ${CertView.from(cert).sha256}\n`;
+  return `${s}trustedCertEntry, \nCertificate fingerprint (SHA-256): ${certificateFingerprint(cert, 'sha256')}\n`;
 }
 
 /** The stdout of `keytool -list` (with -v / -rfc / -alias as given). */

@@ -626,18 +626,46 @@ const fingerprint = (der: Uint8Array, alg: 'sha1' | 'sha256'): string =>
 
 const cache = new WeakMap<Uint8Array, CertView>();
 
+/** A part decoded after construction fails as construction would have: a CORRUPT error naming it. */
+function decodeLater<T>(what: string, decode: () => T): T {
+  try {
+    return decode();
+  } catch (e) {
+    if (e instanceof KtoolError) throw e;
+    throw corrupt(`certificate ${what}: ${(e as Error).message}`);
+  }
+}
+
+/** The [3] EXPLICIT Extensions of a TBSCertificate (absent: none). */
+function decodeExtensions(explicit: Asn1 | undefined): Extension[] {
+  if (!explicit) return [];
+  return explicit.child(0, 'extensions').expect(TAG.SEQUENCE, 'extensions').children.map((e) => {
+    const ek = e.expect(TAG.SEQUENCE, 'extension').children;
+    const critical = ek.length === 3 && ek[1].tag === TAG.BOOLEAN && ek[1].content[0] !== 0;
+    const value = ek[ek.length - 1].expect(TAG.OCTET_STRING, 'extnValue').octets();
+    return { oid: ek[0].oid(), critical, value };
+  });
+}
+
+/** A certificate's keytool-style fingerprint, reusing a parsed view's when there is one (no parse needed). */
+export function certificateFingerprint(der: Uint8Array, alg: 'sha1' | 'sha256'): string {
+  const v = cache.get(der);
+  if (v) return alg === 'sha1' ? v.sha1 : v.sha256;
+  return fingerprint(der, alg);
+}
+
 export class CertView {
   readonly version: number;
   readonly serial: bigint;
-  readonly subject: X500Name;
-  readonly issuer: X500Name;
+  // Names and extensions are decoded on first use: a plain listing needs neither.
   readonly notBefore: Date;
   readonly notAfter: Date;
   readonly signatureAlgorithmOid: string;
   /** As Java's getSigAlgName(): SHA256withRSA, SHA384withECDSA, Ed25519, RSASSA-PSS, ... */
   readonly signatureAlgorithm: string;
   readonly publicKeyInfo: PublicKeyInfo;
-  readonly extensions: readonly Extension[];
+  private readonly nodes: { issuer: Asn1; subject: Asn1; extensions: Asn1 | undefined };
+  private decoded: { issuer?: X500Name; subject?: X500Name; extensions?: readonly Extension[] } = {};
   private fp1?: string;
   private fp256?: string;
   private node?: X509Certificate;
@@ -662,25 +690,23 @@ export class CertView {
     };
     this.version = version;
     this.serial = at(0, 'serialNumber').expect(TAG.INTEGER, 'serialNumber').bigint();
-    this.issuer = X500Name.fromAsn1(at(2, 'issuer'));
     const validity = at(3, 'validity').expect(TAG.SEQUENCE, 'validity');
     this.notBefore = validity.child(0, 'validity').time();
     this.notAfter = validity.child(1, 'validity').time();
-    this.subject = X500Name.fromAsn1(at(4, 'subject'));
     this.publicKeyInfo = parsePublicKey(at(5, 'subjectPublicKeyInfo').expect(TAG.SEQUENCE, 'subjectPublicKeyInfo'));
     this.signatureAlgorithmOid = sigAlg.child(0).oid();
     this.signatureAlgorithm = signatureName(sigAlg);
-    const exts: Extension[] = [];
-    for (const c of k.slice(i + 6)) {
-      if (!c.isContext(3)) continue;
-      for (const e of c.child(0, 'extensions').expect(TAG.SEQUENCE, 'extensions').children) {
-        const ek = e.expect(TAG.SEQUENCE, 'extension').children;
-        const critical = ek.length === 3 && ek[1].tag === TAG.BOOLEAN && ek[1].content[0] !== 0;
-        const value = ek[ek.length - 1].expect(TAG.OCTET_STRING, 'extnValue').octets();
-        exts.push({ oid: ek[0].oid(), critical, value });
-      }
-    }
-    this.extensions = exts;
+    this.nodes = { issuer: at(2, 'issuer'), subject: at(4, 'subject'), extensions: k.slice(i + 6).find((c) => c.isContext(3)) };
+  }
+
+  get issuer(): X500Name {
+    return (this.decoded.issuer ??= decodeLater('issuer', () => X500Name.fromAsn1(this.nodes.issuer)));
+  }
+  get subject(): X500Name {
+    return (this.decoded.subject ??= decodeLater('subject', () => X500Name.fromAsn1(this.nodes.subject)));
+  }
+  get extensions(): readonly Extension[] {
+    return (this.decoded.extensions ??= decodeLater('extensions', () => decodeExtensions(this.nodes.extensions)));
   }
 
   /** Parse (or reuse the parse of) a DER certificate. Errors are CORRUPT KtoolErrors. */
