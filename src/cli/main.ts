@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { KtoolError } from '../model/errors';
+import { guardStdout } from './context';
 import { EXIT, exitStatus } from './exit-codes';
 
 export const KEYTOOL_COMMANDS = new Set([
@@ -53,6 +54,8 @@ export function reportError(e: unknown): number {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // An early-closed stdout (EPIPE) ends the output quietly in both modes (policy in ./context).
+  guardStdout();
   let status: number;
   if (argv.length > 0 && KEYTOOL_COMMANDS.has(argv[0].split(':')[0].toLowerCase())) {
     const { runKeytool } = require('./keytool/run') as typeof import('./keytool/run');

@@ -48,4 +48,21 @@ export function keyPasswordMap(opts: Record<string, unknown>): Map<string, strin
   return map;
 }
 
+/**
+ * Commander parser for a whole-number option (--days, --keysize, --pathlen, …): a bad value is a usage
+ * error naming it (`--days: not a number: abc`, exit 2), never NaN passed on.
+ */
+export function integerOption(flag: string): (value: string) => number {
+  return (value: string): number => {
+    const t = value.trim();
+    if (/^[+-]?\d+$/.test(t)) {
+      const n = Number(t);
+      if (!Number.isSafeInteger(n)) throw new KtoolError('USAGE', `${flag}: number out of range: ${value}`);
+      return n;
+    }
+    const asNumber = t === '' ? NaN : Number(t);
+    throw new KtoolError('USAGE', Number.isFinite(asNumber) ? `${flag}: not a whole number: ${value}` : `${flag}: not a number: ${value}`);
+  };
+}
+
 export const collect = (v: string, prev: string[] = []): string[] => [...prev, v];

@@ -3,7 +3,8 @@
  * (chains, -crl_check), openssl x509 -text (the extensions asked for), openssl crl -verify, keytool 17
  * -printcert / -printcrl / -list (chain lengths of the stores ktool writes), and the Tungsten flow with a
  * key made by keytool: -genkeypair, -certreq, `ktool ca sign`, -importcert of the reply, export to a
- * truststore. Every key type a CA can have (RSA, EC P-256/384/521, Ed25519, Ed448, DSA).
+ * truststore, and the same flow with ktool's keytool syntax alone. Every key type a CA can have (RSA, EC
+ * P-256/384/521, Ed25519, Ed448, DSA). Number options reject bad values by name.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -237,6 +238,83 @@ describe('the Tungsten flow with the real keytool', () => {
     const c = json(['ca', 'sign', ca, '--csr', at('o.csr'), '--profile', 'client', '--san', 'EMAIL:ops@example.com']);
     expect(c).toMatchObject({ eku: ['clientAuth'], san: ['EMAIL:ops@example.com'] });
     expect(c.pem).toMatch(/BEGIN CERTIFICATE/);
+  });
+});
+
+describe('the Tungsten flow with ktool alone, judged by keytool 17', () => {
+  const ca = at('tungsten-ktool-ca');
+  beforeAll(() => ok(['ca', 'init', ca, '--cn', 'Tungsten ktool CA', '--keyalg', 'EC']));
+
+  test.each([
+    { keyalg: ['-keyalg', 'RSA', '-keysize', '2048'], name: 'kthost1', leafOnly: false },
+    { keyalg: ['-keyalg', 'EC', '-groupname', 'secp384r1'], name: 'kthost2', leafOnly: true },
+  ])('$name: ktool -genkeypair -> -certreq -> ca sign -> -importcert reply -> -exportcert -> truststore', ({ keyalg, name, leafOnly }) => {
+    const ks = at(`${name}-keystore.jks`);
+    const ts = at(`${name}-truststore.ts`);
+    const pw = ['-keystore', ks, '-storepass', 'tungsten'];
+    ok(['-genkeypair', '-alias', 'replserver', ...keyalg, '-dname', `CN=${name}.example.com, OU=Tungsten, O=Example`, '-validity', '30', ...pw, '-storetype', 'JKS', '-keypass', 'tungsten']);
+    ok(['-certreq', '-alias', 'replserver', '-file', at(`${name}.csr`), ...pw]);
+    // The whole chain (leaf + CA) as a reply, or the leaf alone.
+    if (leafOnly) fs.writeFileSync(at(`${name}.crt`), ok(['ca', 'sign', ca, '--csr', at(`${name}.csr`), '--leaf-only']).stdout);
+    else expect(json(['ca', 'sign', ca, '--csr', at(`${name}.csr`), '--out', at(`${name}.crt`)])).toMatchObject({ chainLength: 2 });
+    // Before the CA is in the keystore the reply cannot be installed: a lone leaf does not chain, a chain
+    // is shown and asked about (no answer: not installed, exit 0).
+    const early = ktool(['-importcert', '-alias', 'replserver', '-file', at(`${name}.crt`), ...pw], { cwd: work });
+    if (leafOnly) {
+      expect(early.status).toBe(1);
+      expect(early.stdout).toBe('keytool error: java.lang.Exception: Failed to establish chain from reply\n');
+    } else {
+      expect(early.status).toBe(0);
+      expect(early.stderr).toMatch(/is not trusted\. Install reply anyway\? \[no\]: {2}Certificate reply was not installed in keystore\n/);
+      expect(early.stdout).toMatch(/^Owner: CN=Tungsten ktool CA\n/);
+    }
+    ok(['-importcert', '-alias', 'ca', '-file', path.join(ca, 'ca.cert.pem'), ...pw, '-noprompt']);
+    const reply = ok(['-importcert', '-alias', 'replserver', '-file', at(`${name}.crt`), ...pw]);
+    expect(reply.stderr).toMatch(/^Certificate reply was installed in keystore$/m);
+    expect(reply.stdout).toBe('');
+    ok(['-exportcert', '-alias', 'replserver', '-file', at(`${name}.cer`), ...pw]);
+    ok(['-importcert', '-alias', 'replserver', '-file', at(`${name}.cer`), '-keystore', ts, '-storetype', 'JKS', '-storepass', 'tsecret', '-noprompt']);
+    // The judge: keytool 17 lists both stores.
+    const list = kt(['-list', '-v', '-keystore', ks, '-storepass', 'tungsten']);
+    expect(list).toMatch(/Your keystore contains 2 entries/);
+    expect(list).toMatch(/Alias name: ca\n[\s\S]*?Entry type: trustedCertEntry\n\nOwner: CN=Tungsten ktool CA\n/);
+    const entry = kt(['-list', '-v', '-alias', 'replserver', '-keystore', ks, '-storepass', 'tungsten']);
+    expect(entry).toMatch(/Entry type: PrivateKeyEntry/);
+    expect(chainLength(entry)).toBe(2);
+    expect(entry).toMatch(new RegExp(`Certificate\\[1\\]:\\nOwner: CN=${name}\\.example\\.com, OU=Tungsten, O=Example\\nIssuer: CN=Tungsten ktool CA\\n`));
+    expect(entry).toMatch(/Certificate\[2\]:\nOwner: CN=Tungsten ktool CA\nIssuer: CN=Tungsten ktool CA\n/);
+    const trust = kt(['-list', '-v', '-keystore', ts, '-storepass', 'tsecret']);
+    expect(trust).toMatch(/Your keystore contains 1 entry/);
+    expect(trust).toMatch(new RegExp(`Alias name: replserver\\n[\\s\\S]*?Entry type: trustedCertEntry\\n\\nOwner: CN=${name}\\.example\\.com, OU=Tungsten, O=Example\\nIssuer: CN=Tungsten ktool CA\\n`));
+    // The same certificate in both stores; keytool opens the key (a CSR from it) with the JKS passwords.
+    const fp = (l: string) => /SHA256: ([0-9A-F:]{95})/.exec(l)?.[1];
+    expect(fp(trust)).toBe(fp(entry));
+    expect(kt(['-certreq', '-alias', 'replserver', ...pw, '-keypass', 'tungsten'])).toMatch(/BEGIN NEW CERTIFICATE REQUEST/);
+    expect(ssl(['verify', '-CAfile', path.join(ca, 'ca.cert.pem'), at(`${name}.cer`)]).status).toBe(0);
+  });
+});
+
+describe('number options', () => {
+  test('a bad --days names the value (exit 2), for crl create and the ca commands; nothing is written', () => {
+    const ca = at('days-ca');
+    ok(['ca', 'init', ca, '--cn', 'Days CA', '--keyalg', 'EC']);
+    const cases: [string[], string][] = [
+      [['crl', 'create', ca, '--days', 'abc'], 'ktool: --days: not a number: abc\n'],
+      [['crl', 'create', ca, '--days', '1.5'], 'ktool: --days: not a whole number: 1.5\n'],
+      [['crl', 'create', ca, '--days', ''], 'ktool: --days: not a number: \n'],
+      [['ca', 'issue-server', ca, '--cn', 'x.example.com', '--out-dir', at('days-out'), '--days', 'abc'], 'ktool: --days: not a number: abc\n'],
+      [['ca', 'init', at('days-ca2'), '--cn', 'X', '--days', '10x'], 'ktool: --days: not a number: 10x\n'],
+      [['ca', 'init', at('days-ca3'), '--cn', 'X', '--keysize', 'big'], 'ktool: --keysize: not a number: big\n'],
+    ];
+    for (const [args, message] of cases) {
+      const r = ktool(args, { cwd: work });
+      expect({ args, status: r.status, stderr: r.stderr, stdout: r.stdout }).toEqual({ args, status: EXIT.USAGE, stderr: message, stdout: '' });
+    }
+    expect(fs.existsSync(path.join(ca, 'crl.pem'))).toBe(false);
+    expect(fs.existsSync(at('days-out'))).toBe(false);
+    expect(fs.existsSync(at('days-ca2'))).toBe(false);
+    // A good value still works.
+    expect(json(['crl', 'create', ca, '--days', '3'])).toMatchObject({ crlNumber: '1' });
   });
 });
 

@@ -1,6 +1,8 @@
 /**
  * keytool's PKI commands, differential: the same -genkeypair/-certreq/-gencert/-printcertreq/-printcrl/
- * -genseckey/-importpass sequences run with the real keytool 17 and with ktool on separate directories,
+ * -genseckey/-importpass sequences and -importcert of CA replies (trusted, untrusted with the "Install reply
+ * anyway?" question, -trustcacerts, -noprompt, keytool's errors) run with the real keytool 17 and with
+ * ktool on separate directories,
  * then compared by content (keys are random): aliases, entry types, chain lengths, owners/issuers, key
  * algorithms and sizes, signature algorithms and the extensions present, as `keytool -list -v` shows both
  * stores. keytool (17 and 25) reads ktool's stores, requests, certificates; ktool reads keytool's; openssl
@@ -205,6 +207,141 @@ describe('keytool -certreq / -printcertreq / -gencert', () => {
     const crOurs = our(cr);
     expect(crOurs.stdout).toBe(kt17(cr).stdout);
     expect(crOurs.status).toBe(1);
+  });
+});
+
+describe('keytool -gencert with an RSA and an Ed25519 issuer', () => {
+  // The same key entries (made in the first describe) sign the other tool's request; the EC issuer is above.
+  test.each([
+    { issuer: 'rsa', sig: 'SHA256withRSA', csr: 'ec.csr' },
+    { issuer: 'ed', sig: 'Ed25519', csr: 'rsa.csr' },
+  ])('$issuer issuer: same certificate content as keytool 17; the signature verifies with the issuer key', ({ issuer, sig, csr }) => {
+    const { X509Certificate } = require('node:crypto') as typeof import('node:crypto');
+    const args = (csrDir: string, out: string) => ['-gencert', '-keystore', 'a.p12', ...SP, '-alias', issuer, '-infile', path.join(csrDir, csr), '-outfile', out, '-rfc', '-ext', 'honored=all', '-ext', 'bc=ca:false', '-validity', '365'];
+    const k = kt17(args(OURS, `${issuer}-k.pem`));
+    const o = our(args(KT, `${issuer}-o.pem`));
+    expect(o.status).toBe(k.status);
+    expect(o.status).toBe(0);
+    expect(o.stdout).toBe(k.stdout);
+    expect(o.stderr).toBe(k.stderr);
+    const a = kt17(['-printcert', '-file', `${issuer}-k.pem`]).stdout;
+    const b = judge(['-printcert', '-file', `${issuer}-o.pem`]).stdout;
+    expect(certsIn(b)).toEqual(certsIn(a));
+    expect(certsIn(b)).toHaveLength(1);
+    expect(certsIn(b)[0].sig).toBe(sig);
+    expect(certsIn(b)[0].issuer).toBe(issuer === 'rsa' ? 'CN=rsa, OU=Dev, O=Acme, C=DE' : 'CN=ed');
+    expect(extensionText(b)).toBe(extensionText(a));
+    const issuerPem = our(['-exportcert', '-keystore', 'a.p12', ...SP, '-alias', issuer, '-rfc']).stdout;
+    const issued = new X509Certificate(fs.readFileSync(path.join(OURS, `${issuer}-o.pem`)));
+    expect(issued.verify(new X509Certificate(issuerPem).publicKey)).toBe(true);
+  });
+});
+
+describe('keytool -importcert of a CA reply onto a key entry, against keytool 17', () => {
+  // keytool 17 makes the CA, the key entries and the replies once; each case runs both tools on copies of
+  // the same store and compares exit codes, stdout and stderr, then the resulting chains as keytool 17
+  // lists them (length and SHA-256 fingerprints).
+  const src = path.join(root, 'reply-src');
+  const S = (f: string) => path.join(src, f);
+  // A java.home whose cacerts holds the test root, for -trustcacerts: the JDK 17 home linked entry by
+  // entry except lib/security/cacerts. keytool reads it with -J-Djava.home, ktool through JAVA_HOME.
+  const fakeHome = path.join(root, 'fake-jdk17');
+  const make = (args: string[], input?: string) => {
+    const r = keytool(JDK17_HOME(), args, { cwd: src, input });
+    if (r.status !== 0) throw new Error(`keytool ${args.join(' ')}: ${r.stdout}${r.stderr}`);
+    return r;
+  };
+
+  beforeAll(() => {
+    fs.mkdirSync(src);
+    make(['-genkeypair', '-keystore', 'ca.p12', ...SP, '-alias', 'root', '-keyalg', 'EC', '-dname', 'CN=Reply Root, O=Acme', '-ext', 'bc:c=ca:true', '-validity', '365']);
+    make(['-genkeypair', '-keystore', 'ca.p12', ...SP, '-alias', 'int', '-keyalg', 'EC', '-dname', 'CN=Reply Intermediate, O=Acme', '-signer', 'root', '-ext', 'bc:c=ca:true,pathlen:0']);
+    make(['-exportcert', '-keystore', 'ca.p12', ...SP, '-alias', 'root', '-rfc', '-file', 'root.pem']);
+    make(['-genkeypair', '-keystore', 'srv.p12', ...SP, '-alias', 'srv', '-keyalg', 'RSA', '-dname', 'CN=srv.example.com']);
+    make(['-genkeypair', '-keystore', 'other.p12', ...SP, '-alias', 'other', '-keyalg', 'RSA', '-dname', 'CN=other.example.com']);
+    make(['-certreq', '-keystore', 'srv.p12', ...SP, '-alias', 'srv', '-file', 'srv.csr']);
+    make(['-certreq', '-keystore', 'other.p12', ...SP, '-alias', 'other', '-file', 'other.csr']);
+    make(['-gencert', '-keystore', 'ca.p12', ...SP, '-alias', 'root', '-infile', 'srv.csr', '-outfile', 'by-root.pem', '-rfc']);
+    make(['-gencert', '-keystore', 'ca.p12', ...SP, '-alias', 'int', '-infile', 'srv.csr', '-outfile', 'by-int.pem', '-rfc']);
+    make(['-gencert', '-keystore', 'ca.p12', ...SP, '-alias', 'root', '-infile', 'other.csr', '-outfile', 'other.pem', '-rfc']);
+    const rootPem = fs.readFileSync(S('root.pem'), 'latin1');
+    fs.writeFileSync(S('with-root.pem'), fs.readFileSync(S('by-root.pem'), 'latin1') + rootPem);
+    fs.writeFileSync(S('other-chain.pem'), fs.readFileSync(S('other.pem'), 'latin1') + rootPem);
+    fs.copyFileSync(S('srv.p12'), S('srv-trusts-root.p12'));
+    make(['-importcert', '-keystore', 'srv-trusts-root.p12', ...SP, '-alias', 'root', '-file', 'root.pem', '-noprompt']);
+    make(['-importkeystore', '-srckeystore', 'srv.p12', '-srcstorepass', 'changeit', '-destkeystore', 'srv.jks', '-deststoretype', 'JKS', '-deststorepass', 'changeit']);
+    const home = JDK17_HOME();
+    fs.mkdirSync(path.join(fakeHome, 'lib', 'security'), { recursive: true });
+    for (const [from, to, skip] of [[home, fakeHome, 'lib'], [path.join(home, 'lib'), path.join(fakeHome, 'lib'), 'security'], [path.join(home, 'lib', 'security'), path.join(fakeHome, 'lib', 'security'), 'cacerts']]) {
+      for (const e of fs.readdirSync(from)) if (e !== skip) fs.symlinkSync(path.join(from, e), path.join(to, e));
+    }
+    // JKS, as the JDK 17 cacerts: keytool reads its certificates without a password.
+    make(['-importcert', '-keystore', path.join(fakeHome, 'lib', 'security', 'cacerts'), '-storetype', 'JKS', ...SP, '-alias', 'replyroot', '-file', 'root.pem', '-noprompt']);
+  });
+
+  const INSTALLED = /(^|\[no\]: {2})Certificate reply was installed in keystore$/m;
+  const NOT_INSTALLED = /^\.\.\. is not trusted\. Install reply anyway\? \[no\]: {2}Certificate reply was not installed in keystore$/m;
+  const ASKED = /^\.\.\. is not trusted\. Install reply anyway\? \[no\]: {2}/m;
+  interface ReplyCase {
+    name: string;
+    store: string;
+    reply: string;
+    args?: string[];
+    input?: string;
+    /** cacerts = the fake java.home's (holding the root). */
+    cacerts?: boolean;
+    status: number;
+    grep: RegExp;
+    chain: number;
+    asked?: boolean;
+  }
+  const CASES: ReplyCase[] = [
+    { name: 'one certificate, its issuer trusted in the store', store: 'srv-trusts-root.p12', reply: 'by-root.pem', status: 0, grep: INSTALLED, chain: 2 },
+    { name: 'leaf + intermediate: the store\'s root is appended', store: 'srv-trusts-root.p12', reply: 'by-int.pem', status: 0, grep: INSTALLED, chain: 3 },
+    { name: 'chain whose top is in the store: no question', store: 'srv-trusts-root.p12', reply: 'with-root.pem', status: 0, grep: INSTALLED, chain: 2 },
+    { name: 'one certificate for another key', store: 'srv-trusts-root.p12', reply: 'other.pem', status: 1, grep: /^keytool error: java\.lang\.Exception: Public keys in reply and keystore don't match$/m, chain: 1 },
+    { name: 'a chain without the entry\'s key', store: 'srv-trusts-root.p12', reply: 'other-chain.pem', status: 1, grep: /^keytool error: java\.lang\.Exception: Certificate reply does not contain public key for <srv>$/m, chain: 1 },
+    { name: 'one certificate whose issuer the store lacks', store: 'srv.p12', reply: 'by-root.pem', status: 1, grep: /^keytool error: java\.lang\.Exception: Failed to establish chain from reply$/m, chain: 1 },
+    { name: '... -noprompt does not change that', store: 'srv.p12', reply: 'by-root.pem', args: ['-noprompt'], status: 1, grep: /Failed to establish chain from reply/, chain: 1 },
+    { name: '-trustcacerts: the issuer in cacerts', store: 'srv.p12', reply: 'by-root.pem', args: ['-trustcacerts'], cacerts: true, status: 0, grep: INSTALLED, chain: 2 },
+    { name: '-trustcacerts: a chain whose top is in cacerts, no question', store: 'srv.p12', reply: 'with-root.pem', args: ['-trustcacerts'], cacerts: true, status: 0, grep: INSTALLED, chain: 2 },
+    { name: '-trustcacerts with the JDK\'s own cacerts: still asked', store: 'srv.p12', reply: 'with-root.pem', args: ['-trustcacerts'], input: 'no\n', status: 0, grep: NOT_INSTALLED, chain: 1, asked: true },
+    { name: 'untrusted top answered no', store: 'srv.p12', reply: 'with-root.pem', input: 'no\n', status: 0, grep: NOT_INSTALLED, chain: 1, asked: true },
+    { name: 'untrusted top, no answer (end of input) is no', store: 'srv.p12', reply: 'with-root.pem', status: 0, grep: NOT_INSTALLED, chain: 1, asked: true },
+    { name: 'untrusted top answered yes', store: 'srv.p12', reply: 'with-root.pem', input: 'yes\n', status: 0, grep: INSTALLED, chain: 2, asked: true },
+    { name: 'untrusted top answered Y', store: 'srv.p12', reply: 'with-root.pem', input: 'Y\n', status: 0, grep: INSTALLED, chain: 2, asked: true },
+    { name: 'untrusted top with -noprompt: installed, nothing asked', store: 'srv.p12', reply: 'with-root.pem', args: ['-noprompt'], status: 0, grep: INSTALLED, chain: 2 },
+    { name: 'JKS, answered no: keytool\'s migration advice still follows', store: 'srv.jks', reply: 'with-root.pem', input: 'n\n', status: 0, grep: /not installed in keystore\n\nWarning:\nThe JKS keystore uses a proprietary format/, chain: 1, asked: true },
+  ];
+
+  /** srv's chain as keytool 17 lists it: its length and the SHA-256 fingerprints in order. */
+  const chainOf = (dir: string, file: string) => {
+    const l = keytool(JDK17_HOME(), ['-list', '-v', '-keystore', file, ...SP, '-alias', 'srv'], { cwd: dir }).stdout;
+    return { length: Number(/^Certificate chain length: (\d+)$/m.exec(l)?.[1]), fingerprints: [...l.matchAll(/SHA256: ([0-9A-F:]{95})/g)].map((m) => m[1]) };
+  };
+
+  test.each(CASES.map((c, i) => ({ ...c, i })))('$name', (c) => {
+    const file = `reply-${c.i}${path.extname(c.store)}`;
+    for (const d of [KT, OURS]) fs.copyFileSync(S(c.store), path.join(d, file));
+    const args = ['-importcert', '-keystore', file, ...SP, '-alias', 'srv', '-file', S(c.reply), ...(c.args ?? [])];
+    const theirs = keytool(JDK17_HOME(), [...args, ...(c.cacerts ? [`-J-Djava.home=${fakeHome}`] : [])], { cwd: KT, input: c.input });
+    const ours = ktool(args, { cwd: OURS, input: c.input, env: c.cacerts ? { JAVA_HOME: fakeHome } : {} });
+    expect(theirs.status).toBe(c.status);
+    expect(ours.status).toBe(theirs.status);
+    expect(theirs.stdout + theirs.stderr).toMatch(c.grep);
+    expect(ours.stdout + ours.stderr).toMatch(c.grep);
+    expect(ours.stderr).toBe(theirs.stderr);
+    expect(ours.stdout).toBe(theirs.stdout);
+    // The question: the top certificate printed on stdout as keytool prints it, the question on stderr.
+    expect(ASKED.test(ours.stderr)).toBe(!!c.asked);
+    if (c.asked) expect(ours.stdout).toMatch(/^Owner: CN=Reply Root, O=Acme\nIssuer: CN=Reply Root, O=Acme\n/);
+    else if (c.status === 0) expect(ours.stdout).toBe('');
+    const a = chainOf(KT, file);
+    const b = chainOf(OURS, file);
+    expect(b).toEqual(a);
+    expect(b.length).toBe(c.chain);
+    // Nothing installed: the store file is untouched.
+    if (c.chain === 1) expect(fs.readFileSync(path.join(OURS, file))).toEqual(fs.readFileSync(S(c.store)));
   });
 });
 

@@ -2,12 +2,13 @@
  * ktool verify / expiry / rotate against a PKI made with openssl in the test (root, pathlen:0
  * intermediate, server leaf with SAN, client, no-SAN, revoked, expired, expiring-soon, too-deep leaf,
  * a second root for rotation). verify's verdict is compared with `openssl verify` on the same inputs;
- * rotation results are read back with the real keytool 17.
+ * rotation results are read back with the real keytool 17. Also: RSA and Ed448 chains made by `ktool ca`,
+ * password-protected PKCS#12 inputs and truststores without a password, and stdout closed early (EPIPE).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ktool } from '../helpers/cli';
+import { KTOOL_BIN, ktool } from '../helpers/cli';
 import { JDK17_HOME, keytool, openssl, tempDir } from '../helpers/jdk';
 import { verifyCertificate } from '../../src/ops/verify';
 import { readCertificates, readPrivateKey } from '../../src/formats/pem';
@@ -260,5 +261,163 @@ describe('ktool rotate', () => {
     expect(l.stdout).toMatch(/Issuer: CN=Intermediate 2\n/);
     const v = JSON.parse(run(['verify', 'reply.p12', '--storepass', 'changeit', '--alias', 'db', '--trust', 'root2.pem', '--json']).stdout);
     expect(v).toMatchObject({ ok: true, keyMatches: true });
+  });
+});
+
+describe('RSA and Ed448 chains made by ktool ca', () => {
+  test.each([
+    { name: 'rsa', keyalg: ['--keyalg', 'RSA', '--keysize', '3072'] },
+    { name: 'ed448', keyalg: ['--keyalg', 'Ed448'] },
+  ])('$name: root -> intermediate -> server verifies (as openssl says); the key entry matches; a foreign root does not anchor it', ({ name, keyalg }) => {
+    const ca = (args: string[]) => expect(run(['ca', ...args]).status).toBe(0);
+    ca(['init', `${name}-root`, '--cn', `${name} Root`, ...keyalg]);
+    ca(['intermediate', `${name}-int`, '--parent', `${name}-root`, '--cn', `${name} Intermediate`]);
+    ca(['issue-server', `${name}-int`, '--cn', `${name}.example.com`, '--out-dir', `${name}-out`, '--name', 'server', '--keystore', `${name}-ks.p12`, '--storepass', 'changeit']);
+    const leaf = path.join(`${name}-out`, 'server.cert.pem');
+    const args = ['verify', leaf, '--untrusted', `${name}-int/ca.cert.pem`, '--trust', `${name}-root/ca.cert.pem`, '--host', `${name}.example.com`, '--purpose', 'server'];
+    const r = run([...args, '--json']);
+    expect(r.status).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j).toMatchObject({ ok: true, anchored: true, problems: [] });
+    expect(j.chain.map((c: { subject: string }) => c.subject)).toEqual([`CN=${name}.example.com`, `CN=${name} Intermediate`, `CN=${name} Root`]);
+    expect(run(args).stdout).toMatch(/^OK$/m);
+    expect(openssl(['verify', '-CAfile', `${name}-root/ca.cert.pem`, '-untrusted', `${name}-int/ca.cert.pem`, '-purpose', 'sslserver', '-verify_hostname', `${name}.example.com`, leaf], { cwd: dir }).status).toBe(0);
+    // The keystore ktool ca wrote: chain of 3, key matches, anchored by the root given.
+    const ks = JSON.parse(run(['verify', `${name}-ks.p12`, '--storepass', 'changeit', '--trust', `${name}-root/ca.cert.pem`, '--purpose', 'server', '--json']).stdout);
+    expect(ks).toMatchObject({ ok: true, keyMatches: true });
+    expect(ks.chain).toHaveLength(3);
+    // Against the openssl PKI's root: no anchor, exit 11, as openssl verify.
+    const foreign = run(['verify', leaf, '--untrusted', `${name}-int/ca.cert.pem`, '--trust', 'root.pem']);
+    expect(foreign.status).toBe(11);
+    expect(foreign.stdout).toMatch(/^NO_TRUSTED_ANCHOR: /m);
+    expect(openssl(['verify', '-CAfile', 'root.pem', '-untrusted', `${name}-int/ca.cert.pem`, leaf], { cwd: dir }).status).not.toBe(0);
+  });
+});
+
+describe('password-protected PKCS#12 without a password: verify and expiry', () => {
+  // s3cret.p12: trusted root under a password that is not "changeit"; changeit.p12: the same under "changeit".
+  beforeAll(() => {
+    expect(run(['import', 's3cret.p12', '--storepass', 's3cret', '--cert', 'root.pem', '--alias', 'root']).status).toBe(0);
+    expect(run(['import', 'changeit.p12', '--storepass', 'changeit', '--cert', 'root.pem', '--alias', 'root']).status).toBe(0);
+    expect(run(['import', 'trust-nopass.jks', '--storepass', 'changeit', '--cert', 'root.pem', '--alias', 'root']).status).toBe(0);
+    expect(run(['import', 'keys.p12', '--storepass', 's3cret', '--key', 'server.key', '--cert', 'server.pem', '--cert', 'chain.pem', '--alias', 'db']).status).toBe(0);
+  });
+  const NEEDS_PASSWORD = /^ktool: (s3cret|keys)\.p12: this PKCS12 keystore is password-protected: give --storepass, --storepass-env or --storepass-file\n$/;
+
+  test('expiry STORE: exit 2 with the same one-line error as ktool list (no silent pass with 0 certificates)', () => {
+    const list = run(['list', 's3cret.p12']);
+    const r = run(['expiry', 's3cret.p12']);
+    expect(list.status).toBe(2);
+    expect(r.status).toBe(list.status);
+    expect(r.stderr).toBe(list.stderr);
+    expect(r.stderr).toMatch(NEEDS_PASSWORD);
+    expect(r.stdout).toBe('');
+    expect(run(['expiry', 's3cret.p12', '--json']).status).toBe(2);
+    // With the password: the certificate is there.
+    const ok = run(['expiry', 's3cret.p12', '--storepass', 's3cret', '--json']);
+    expect(ok.status).toBe(0);
+    expect(JSON.parse(ok.stdout).certificates).toEqual([expect.objectContaining({ alias: 'root', subject: 'CN=Root CA' })]);
+    // Also "changeit" is not guessed for expiry's input: a keystore or truststore alike needs --storepass.
+    expect(run(['expiry', 'changeit.p12']).stderr).toMatch(/changeit\.p12: this PKCS12 keystore is password-protected/);
+  });
+
+  test('verify STORE: exit 2 as ktool list; with --storepass it verifies', () => {
+    const r = run(['verify', 'keys.p12', '--alias', 'db']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(NEEDS_PASSWORD);
+    expect(r.stderr).toBe(run(['list', 'keys.p12']).stderr);
+    expect(run(['verify', 'keys.p12', '--alias', 'db', '--storepass', 's3cret', '--trust', 'root.pem']).status).toBe(0);
+  });
+
+  test('verify --trust STORE: the right --trustpass; none: "changeit" with a notice, a clear error when that fails', () => {
+    const base = ['verify', 'server.pem', '--untrusted', 'inter.pem', '--trust'];
+    const right = run([...base, 's3cret.p12', '--trustpass', 's3cret', '--json']);
+    expect(right.status).toBe(0);
+    expect(JSON.parse(right.stdout)).toMatchObject({ ok: true, anchored: true });
+    expect(right.stderr).toBe('');
+    const wrong = run([...base, 's3cret.p12', '--trustpass', 'nope']);
+    expect(wrong.status).toBe(4);
+    expect(wrong.stderr).toMatch(/^ktool: s3cret\.p12: .*password was incorrect/);
+    const dflt = run([...base, 'changeit.p12']);
+    expect(dflt.status).toBe(0);
+    expect(dflt.stderr).toBe('ktool: changeit.p12: no truststore password given: using "changeit"\n');
+    expect(dflt.stdout).toMatch(/^OK$/m);
+    const none = run([...base, 's3cret.p12']);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toBe(
+      'ktool: s3cret.p12: no truststore password given: using "changeit"\n' +
+        'ktool: s3cret.p12: this PKCS12 truststore is password-protected and "changeit" does not open it: give --trustpass, --trustpass-env or --trustpass-file\n',
+    );
+    expect(none.stdout).toBe('');
+    // A JKS truststore still reads without a password (integrity not checked), as before.
+    const jks = run(['verify', 'server.pem', '--untrusted', 'inter.pem', '--trust', 'trust-nopass.jks']);
+    expect(jks.status).toBe(0);
+    expect(jks.stderr).toBe('');
+  });
+});
+
+describe('stdout closed early (EPIPE): no stack trace, the usual exit status', () => {
+  /**
+   * `CMD | head -c1` through bash: a real pipe (64 KiB) whose reader exits after the first byte, so a
+   * command with more output than that gets EPIPE. (spawn's own stdio pipes are socket pairs whose
+   * buffers can swallow a few hundred KiB, so they would not show it.) The status is CMD's.
+   */
+  function throughHead(cmd: string[]): { status: number; stderr: string } {
+    const r = spawnSync('bash', ['-c', '"$@" | head -c1 >/dev/null; echo "status=${PIPESTATUS[0]}" >&2', 'bash', ...cmd], { cwd: dir, encoding: 'utf8', env: { ...process.env, TZ: 'UTC', LC_ALL: 'C.UTF-8' } });
+    const m = /status=(\d+)\n$/.exec(r.stderr);
+    if (!m) throw new Error(`no status: ${r.stderr}`);
+    return { status: Number(m[1]), stderr: r.stderr.slice(0, m.index) };
+  }
+  /** ktool with stdout a pipe this side closes before anything is written: every write fails. */
+  function nobodyReading(args: string[]) {
+    return new Promise<{ status: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => {
+      const p = spawn(process.execPath, [KTOOL_BIN, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TZ: 'UTC' } });
+      let stderr = '';
+      p.stderr.on('data', (d) => (stderr += String(d)));
+      p.stdout.destroy();
+      p.on('close', (status, signal) => resolve({ status, signal, stderr }));
+    });
+  }
+  const NO_TRACE = /EPIPE|node:events|Unhandled|\n\s+at /;
+  // The JDK's cacerts: over a hundred certificates, far more -v text than a pipe buffers.
+  const cacerts = () => path.join(JDK17_HOME(), 'lib', 'security', 'cacerts');
+
+  test('ktool list -v of a big store | head -c1: exit 0, nothing but the usual stderr', () => {
+    const r = throughHead([process.execPath, KTOOL_BIN, 'list', cacerts(), '-v', '--storepass', 'changeit']);
+    expect(r.stderr).not.toMatch(NO_TRACE);
+    expect(r.stderr).toBe('Protection: JKS keyed SHA-1 digest, integrity verified\n');
+    expect(r.status).toBe(0);
+    // --json too.
+    const j = throughHead([process.execPath, KTOOL_BIN, 'list', cacerts(), '--json', '--storepass', 'changeit']);
+    expect(j.stderr).toBe('');
+    expect(j.status).toBe(0);
+  });
+
+  test('keytool mode -list -v | head -c1: exit 0, as the real keytool 17 in the same pipe', () => {
+    const args = ['-list', '-v', '-keystore', cacerts(), '-storepass', 'changeit'];
+    const theirs = throughHead([path.join(JDK17_HOME(), 'bin', 'keytool'), '-J-Duser.language=en', ...args]);
+    const ours = throughHead([process.execPath, KTOOL_BIN, ...args]);
+    expect(ours.stderr).not.toMatch(NO_TRACE);
+    expect(theirs.status).toBe(0);
+    expect(ours.status).toBe(theirs.status);
+    // Nothing but keytool's own advice lines on stderr.
+    for (const line of ours.stderr.split('\n').filter(Boolean)) expect(theirs.stderr.split('\n')).toContain(line);
+  });
+
+  test('ktool verify / expiry with nobody reading: the verdict is the exit status (0 valid, 11 not, 21 expired)', async () => {
+    const good = await nobodyReading(['verify', 'server.pem', '--untrusted', 'inter.pem', '--trust', 'root.pem']);
+    expect(good.stderr).toBe('');
+    expect(good.signal).toBeNull();
+    expect(good.status).toBe(0);
+    const bad = await nobodyReading(['verify', 'server.pem', '--trust', 'root.pem', '--json']);
+    expect(bad.stderr).toBe('');
+    expect(bad.status).toBe(11);
+    const expiry = await nobodyReading(['expiry', 'expired.pem', 'soon.pem']);
+    expect(expiry.stderr).toBe('');
+    expect(expiry.status).toBe(21);
+    // keytool mode's own writes too.
+    const pc = await nobodyReading(['-printcert', '-file', 'server.pem']);
+    expect(pc.stderr).toBe('');
+    expect(pc.status).toBe(0);
   });
 });

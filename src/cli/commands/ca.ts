@@ -42,7 +42,7 @@ import { X500Name } from '../../x509/name';
 import { type ParsedCert, parseCertificate } from '../../x509/verify';
 import { stdio } from '../context';
 import { atomicWrite, readFileOrFail, withFileLock } from '../files';
-import { collect, password, passwordOptions, readStoreType } from '../options';
+import { collect, integerOption, password, passwordOptions, readStoreType } from '../options';
 import { loadStoreFile, saveStoreFile, storeExists } from '../store-file';
 
 type Opts = Record<string, unknown>;
@@ -116,7 +116,7 @@ function inFile<T>(file: string, fn: () => T): T {
 function keyOptions(cmd: Command, what: string): Command {
   return cmd
     .option('--keyalg <alg>', `${what} key: RSA, EC, Ed25519, Ed448, DSA, RSASSA-PSS`)
-    .option('--keysize <bits>', 'key size (RSA/DSA bits; EC 256, 384, 521)', intArg('--keysize'))
+    .option('--keysize <bits>', 'key size (RSA/DSA bits; EC 256, 384, 521)', integerOption('--keysize'))
     .option('--curve <name>', 'EC curve: P-256 (secp256r1), P-384, P-521');
 }
 
@@ -124,13 +124,6 @@ function subjectOptions(cmd: Command, required: boolean): Command {
   return cmd
     .option('--cn <name>', `common name${required ? ' (or --dname)' : ''}`)
     .option('--dname <dn>', 'full subject, keytool syntax: "CN=db.example.com, O=Example, C=DE"');
-}
-
-function intArg(flag: string) {
-  return (v: string): number => {
-    if (!/^-?\d+$/.test(v.trim())) throw new KtoolError('USAGE', `${flag} ${JSON.stringify(v)}: expected an integer`);
-    return Number(v);
-  };
 }
 
 /** CN value escaped for keytool's -dname syntax. */
@@ -564,8 +557,8 @@ export function register(program: Command): void {
     subjectOptions(cmd, true);
     keyOptions(cmd, 'CA')
       .option('--sigalg <alg>', 'signature algorithm for what this CA signs (default: keytool\'s for the key)')
-      .option('--days <n>', `validity (default ${intermediate ? DEFAULT_DAYS.intermediate : DEFAULT_DAYS.root})`, intArg('--days'))
-      .option('--pathlen <n>', intermediate ? 'BasicConstraints path length (default 0: issues end-entity certificates only)' : 'BasicConstraints path length (default: unlimited)', intArg('--pathlen'))
+      .option('--days <n>', `validity (default ${intermediate ? DEFAULT_DAYS.intermediate : DEFAULT_DAYS.root})`, integerOption('--days'))
+      .option('--pathlen <n>', intermediate ? 'BasicConstraints path length (default 0: issues end-entity certificates only)' : 'BasicConstraints path length (default: unlimited)', integerOption('--pathlen'))
       .option('--serials <mode>', 'serial numbers: random (positive 64-bit, default) or sequential', 'random')
       .option('--crl-url <url>', 'CRL distribution point put in the certificates this CA issues')
       .option('--force', 'replace the key and certificate of an existing CA directory')
@@ -585,7 +578,7 @@ export function register(program: Command): void {
     subjectOptions(cmd, true);
     cmd.option('--san <list>', 'subject alternative names: DNS:db.example.com,IP:10.0.0.5,EMAIL:…,URI:… (repeatable)', collect);
     cmd.option('--eku <list>', `extended key usages (default ${profile}Auth): serverAuth, clientAuth, … or OIDs`, collect);
-    keyOptions(cmd, 'the new').option('--days <n>', `validity (default ${DEFAULT_DAYS.leaf}, at most the CA's)`, intArg('--days'));
+    keyOptions(cmd, 'the new').option('--days <n>', `validity (default ${DEFAULT_DAYS.leaf}, at most the CA's)`, integerOption('--days'));
     cmd
       .option('--out-dir <dir>', 'where NAME.key.pem, NAME.cert.pem, NAME.chain.pem and ca.pem go (default: .)')
       .option('--name <name>', 'base name of the files (default: from the CN)')
@@ -606,7 +599,7 @@ export function register(program: Command): void {
     .option('--profile <p>', 'server (serverAuth, default) or client (clientAuth)')
     .option('--san <list>', 'subject alternative names (default: those the request asks for; a server without any gets its CN)', collect)
     .option('--eku <list>', 'extended key usages instead of the profile\'s', collect)
-    .option('--days <n>', `validity (default ${DEFAULT_DAYS.leaf}, at most the CA's)`, intArg('--days'))
+    .option('--days <n>', `validity (default ${DEFAULT_DAYS.leaf}, at most the CA's)`, integerOption('--days'))
     .option('--out <file>', 'write the reply here (default: standard output)')
     .option('--leaf-only', 'only the certificate, not the CA chain')
     .option('--force', 'replace an existing --out file')

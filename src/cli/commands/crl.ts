@@ -16,7 +16,7 @@ import { X500Name } from '../../x509/name';
 import { stdio } from '../context';
 import { EXIT } from '../exit-codes';
 import { atomicWrite, readFileOrFail } from '../files';
-import { passwordOptions } from '../options';
+import { integerOption, passwordOptions } from '../options';
 import { caSigningKey, loadCa, updateCa } from './ca';
 
 type Opts = Record<string, unknown>;
@@ -25,7 +25,7 @@ const pem = () => require('../../formats/pem') as typeof import('../../formats/p
 async function createCmd(dir: string, opts: Opts): Promise<void> {
   const format = (opts.format as string | undefined) ?? 'pem';
   if (format !== 'pem' && format !== 'der') throw new KtoolError('USAGE', '--format must be pem or der');
-  const days = Number(opts.days ?? 30);
+  const days = (opts.days as number | undefined) ?? 30;
   const out = (opts.out as string | undefined) ?? path.join(dir, format === 'pem' ? CA_FILES.crlPem : CA_FILES.crlDer);
   const signer = await caSigningKey(dir, opts);
   const made = updateCa(dir, (ca) => {
@@ -107,7 +107,7 @@ export function register(program: Command): void {
     .command('create')
     .description('sign the CA\'s next CRL: CRL number + 1, every revoked serial with its reason, nextUpdate = now + days')
     .argument('<cadir>', 'a CA directory (root or intermediate)')
-    .option('--days <n>', 'until nextUpdate (default 30)')
+    .option('--days <n>', 'until nextUpdate (default 30)', integerOption('--days'))
     .option('--out <file>', `where to write it (default: CADIR/${CA_FILES.crlPem} or ${CA_FILES.crlDer})`)
     .option('--format <f>', 'pem (default) or der')
     .option('--json', 'report as JSON');

@@ -13,7 +13,7 @@ export function register(program: Command): void {
     .option('--within <duration>', 'warning window: 30d, 12h, 2w, 90m (a bare number is days)', '30d')
     .option('--at <date>', 'compute as of this time instead of now')
     .option('--json', 'report as JSON');
-  passwordOptions(cmd, 'storepass', 'store password (PKCS12 stores with protected certificates need it)');
+  passwordOptions(cmd, 'storepass', 'store password (a password-protected PKCS12 needs it: without it, exit 2)');
   storeTypeOption(cmd);
   cmd.action(async (files: string[], opts: Record<string, unknown>) => {
     const ex = require('../../ops/expiry') as typeof import('../../ops/expiry');
@@ -23,7 +23,7 @@ export function register(program: Command): void {
     const storepass = await password(opts, 'storepass', 'keystore password');
     const items: import('../../ops/expiry').ExpiryItem[] = [];
     for (const f of files) {
-      const src = readCertsOrStore(f, storepass, readStoreType(opts.storetype));
+      const src = readCertsOrStore(f, storepass, readStoreType(opts.storetype), { role: 'store' }); // a protected PKCS12 without --storepass: exit 2, as ktool list
       if ('certs' in src) src.certs.forEach((c, index) => items.push(ex.expiryItem(c, { source: f, index }, now, windowMs)));
       else
         for (const e of src.store.entries) {

@@ -1,27 +1,62 @@
 /** ktool verify CERT|STORE: chain, validity, constraints, purpose, CRLs, host name and key match. */
 import type { Command } from 'commander';
 import { KtoolError, withContext } from '../../model/errors';
-import type { KeyStore, StoreType } from '../../model/keystore';
+import type { DecodedStore, KeyStore, StoreType } from '../../model/keystore';
 import { EXIT } from '../exit-codes';
 import { stdio } from '../context';
 import { readFileOrFail } from '../files';
 import { collect, password, passwordOptions, readStoreType, storeTypeOption } from '../options';
 import { loadStoreFile } from '../store-file';
 
-/** A certificate file (PEM/DER/PKCS#7) or a keystore: certificates when it reads as such, else the store. */
-export function readCertsOrStore(file: string, pass: string | undefined, type?: StoreType): { certs: Uint8Array[] } | { store: KeyStore } {
+/**
+ * A certificate file (PEM/DER/PKCS#7) or a keystore: certificates when it reads as such, else the store.
+ *
+ * A password-protected PKCS#12 opened without a password shows no certificates (they are encrypted), so
+ * it is never read as an empty store (expiry would then exit 0, a silent pass):
+ *  - `role: 'store'` (the input of verify and expiry): a usage error, as `ktool list` gives (exit 2,
+ *    "give --storepass …");
+ *  - `role: 'truststore'` (verify --trust): the JDK's default "changeit" is tried with a notice on stderr,
+ *    as `ktool fetch`/`truststore` do, and a usage error names the password options when it does not open.
+ * JKS/JCEKS and password-less PKCS#12 read without a password, as before (integrity not checked).
+ */
+export function readCertsOrStore(
+  file: string,
+  pass: string | undefined,
+  type?: StoreType,
+  opts: { role?: 'store' | 'truststore'; passOption?: string } = {},
+): { certs: Uint8Array[] } | { store: KeyStore } {
   const bytes = readFileOrFail(file, 'file');
   const pem = require('../../formats/pem') as typeof import('../../formats/pem');
   try {
     return { certs: pem.readCertificates(bytes) };
   } catch (certErr) {
+    let decoded: DecodedStore;
     try {
-      return { store: loadStoreFile(file, pass ?? null, type).store };
+      decoded = loadStoreFile(file, pass ?? null, type);
     } catch (storeErr) {
       // Report whichever reading the bytes look like they were meant for.
       throw withContext(pem.looksLikePem(bytes) ? certErr : storeErr, file);
     }
+    if (pass !== undefined || !passwordProtectedPkcs12(decoded)) return { store: decoded.store };
+    const flag = opts.passOption ?? '--storepass';
+    const give = `give ${flag}, ${flag}-env or ${flag}-file`;
+    if (opts.role !== 'truststore') throw new KtoolError('USAGE', `${file}: this PKCS12 keystore is password-protected: ${give}`);
+    stdio.err(`ktool: ${file}: no truststore password given: using "changeit"`);
+    try {
+      return { store: loadStoreFile(file, 'changeit', type).store };
+    } catch (e) {
+      if (e instanceof KtoolError && (e.code === 'WRONG_PASSWORD' || e.code === 'TAMPERED')) {
+        throw new KtoolError('USAGE', `${file}: this PKCS12 truststore is password-protected and "changeit" does not open it: ${give}`);
+      }
+      throw withContext(e, file);
+    }
   }
+}
+
+/** As `ktool list` decides (src/cli/open-store.ts): a PKCS#12 with a MAC or encrypted certificates. */
+function passwordProtectedPkcs12(d: DecodedStore): boolean {
+  const p = d.store.protection;
+  return d.store.type === 'PKCS12' && p.kind === 'pkcs12' && (!!p.profile.certProtection || !!p.profile.mac);
 }
 
 const trustedCerts = (s: KeyStore): Uint8Array[] => s.entries.flatMap((e) => (e.type === 'trustedCertEntry' ? [e.cert] : []));
@@ -42,7 +77,7 @@ export function register(program: Command): void {
     .option('--json', 'report as JSON');
   passwordOptions(cmd, 'storepass', 'store password of a keystore input');
   passwordOptions(cmd, 'keypass', 'key password (JKS/JCEKS; default: the store password) to check the key matches');
-  passwordOptions(cmd, 'trustpass', 'password of --trust stores (default: none, integrity not checked)');
+  passwordOptions(cmd, 'trustpass', 'password of --trust stores (default: none for JKS/JCEKS, integrity not checked; "changeit", with a notice, for a protected PKCS12)');
   storeTypeOption(cmd);
   cmd.action(async (input: string, opts: Record<string, unknown>) => {
     const { verifyCertificate } = require('../../ops/verify') as typeof import('../../ops/verify');
@@ -57,7 +92,7 @@ export function register(program: Command): void {
     const keypass = await password(opts, 'keypass', 'key password');
     const trustpass = await password(opts, 'trustpass', 'truststore password');
     const pem = require('../../formats/pem') as typeof import('../../formats/pem');
-    const src = readCertsOrStore(input, storepass, readStoreType(opts.storetype));
+    const src = readCertsOrStore(input, storepass, readStoreType(opts.storetype), { role: 'store' });
     let certs: Uint8Array[];
     let leaf: Uint8Array | undefined;
     let pkcs8: Uint8Array | undefined;
@@ -88,7 +123,7 @@ export function register(program: Command): void {
     for (const f of (opts.untrusted as string[] | undefined) ?? []) certs = [...certs, ...pem.readCertificates(readFileOrFail(f, 'certificate file'))];
     if (opts.trust) {
       anchors = (opts.trust as string[]).flatMap((f) => {
-        const t = readCertsOrStore(f, trustpass);
+        const t = readCertsOrStore(f, trustpass, undefined, { role: 'truststore', passOption: '--trustpass' });
         return 'certs' in t ? t.certs : trustedCerts(t.store);
       });
     }
