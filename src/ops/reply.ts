@@ -145,9 +145,18 @@ function signerOf(top: Cert, pool: Uint8Array[]): Uint8Array | undefined {
 function establishChain(user: Cert, reply: Cert, input: KeytoolReplyInput): Uint8Array[] {
   if (!bytesEqual(spki(user.x), spki(reply.x))) throw fail("Public keys in reply and keystore don't match");
   if (bytesEqual(user.der, reply.der)) throw fail('Certificate reply and certificate in keystore are identical');
+  const chain = buildChain(reply, input.storeCerts, input.cacerts);
+  if (!chain) throw fail('Failed to establish chain from reply');
+  return chain.map((c) => c.der);
+}
+
+/**
+ * keytool's buildChain: depth first from `start` through the store's (then cacerts') certificates
+ * named as its issuer whose key verifies it, up to a self-signed one; undefined when none is reached.
+ */
+function buildChain(start: Cert, storeCerts: Uint8Array[], cacerts?: Uint8Array[]): Cert[] | undefined {
   const pool: Cert[] = [];
-  for (const d of [...input.storeCerts, ...(input.cacerts ?? [])]) if (!pool.some((c) => bytesEqual(c.der, d))) pool.push(cert(d));
-  // buildChain: depth first through the certificates named as issuer whose key verifies, up to a self-signed one.
+  for (const d of [...storeCerts, ...(cacerts ?? [])]) if (!pool.some((c) => bytesEqual(c.der, d))) pool.push(cert(d));
   const build = (c: Cert, seen: Cert[]): Cert[] | undefined => {
     if (issuedBy(c, c)) return [c];
     for (const p of pool) {
@@ -157,7 +166,16 @@ function establishChain(user: Cert, reply: Cert, input: KeytoolReplyInput): Uint
     }
     return undefined;
   };
-  const chain = build(reply, []);
-  if (!chain) throw fail('Failed to establish chain from reply');
-  return chain.map((c) => c.der);
+  return build(start, []);
+}
+
+/** establishCertChain(null, cert) of -importcert: does `der` chain up to a self-signed store (or cacerts) certificate? */
+export function establishesChain(der: Uint8Array, storeCerts: Uint8Array[], cacerts?: Uint8Array[]): boolean {
+  return buildChain(cert(der), storeCerts, cacerts) !== undefined;
+}
+
+/** KeyStoreUtil.isSelfSigned: the subject is the issuer and its own key verifies it. */
+export function isSelfSignedCertificate(der: Uint8Array): boolean {
+  const c = cert(der);
+  return issuedBy(c, c);
 }

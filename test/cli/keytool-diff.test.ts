@@ -52,7 +52,7 @@ interface Outcome {
 }
 
 /** Lines of keytool's stderr that scripts rely on (progress messages), in order. */
-const GREPPED = /^(Certificate was added to keystore|Certificate stored in file <.*>|Entry for alias .* (successfully imported|not imported)\.|Import command completed: .*|Warning: Overwriting existing alias .*|Certificate reply was installed in keystore|Problem importing entry .*|Importing keystore .*)$/;
+const GREPPED = /^(Certificate was (not )?added to keystore|Certificate already exists in .*|Certificate stored in file <.*>|Entry for alias .* (successfully imported|not imported)\.|Import command completed: .*|Warning: Overwriting existing alias .*|Certificate reply was installed in keystore|Problem importing entry .*|Importing keystore .*)$/;
 const grepped = (s: string) => s.split('\n').filter((l) => GREPPED.test(l));
 
 function runBoth(name: string, steps: Step[], jdkHome: () => string = JDK17_HOME): { real: Outcome[]; ours: Outcome[]; realDir: string; ourDir: string } {
@@ -239,6 +239,27 @@ describe('keytool syntax: changes, compared by content', () => {
         ['e.p12', SP('changeit')],
       ],
     );
+  });
+
+  test('importcert without -noprompt: chained certificates added silently, others shown and asked', () => {
+    const IMP = (store: string, alias: string, file: string) => ['-importcert', '-keystore', store, ...SP('changeit'), '-alias', alias, '-file', file];
+    const { real, ours } = runBoth('importcert-prompts', [
+      IMP('a.jks', 'samples-root', 'root-ca.pem'), // self-signed: shown, answered yes
+      IMP('a.jks', 'samples-inter', 'inter.pem'), // chains up to samples-root: no question
+      IMP('a.jks', 'again', 'root-ca.pem'), // already there: asked, answered y
+      IMP('n.p12', 'lonely-inter', 'inter.pem'), // no chain: shown, no answer
+      IMP('n2.p12', 'root', 'root-ca.pem'), // new store, self-signed: answered no
+    ].map((args, i) => typed(args, ['yes\n', '', 'y\n', '', 'no\n'][i])));
+    real.forEach((r, i) => {
+      const ctx = `step ${i + 1}`;
+      expect({ ctx, status: ours[i].status, stdout: ours[i].stdout, lines: grepped(ours[i].stderr) }).toEqual({ ctx, status: r.status, stdout: r.stdout, lines: grepped(r.stderr) });
+    });
+    expect(grepped(ours[1].stderr)).toEqual(['Certificate was added to keystore']);
+    expect(ours[1].stdout).toBe('');
+    // The prompt has no line end: the answer's outcome follows on the same line.
+    expect(ours[3].stderr).toBe(real[3].stderr);
+    expect(ours[3].stderr.endsWith('Trust this certificate? [no]:  Certificate was not added to keystore\n')).toBe(true);
+    expect(ours[3].stdout).toMatch(/^Owner: /);
   });
 
   test('importkeystore of a JKS whose keys have their own passwords: asked on stdin, in Hashtable order; each key keeps its password', () => {

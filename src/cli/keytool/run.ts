@@ -401,20 +401,9 @@ const HANDLERS: Record<string, Handler> = {
       }
       if (existing) throw jEx(`Certificate not imported, alias <${alias}> already exists`);
       const cert = certs[0];
-      if (!a.noprompt) {
-        const other = s!.store.entries.find((e) => e.type === 'trustedCertEntry' && bytesEqual(e.cert, cert));
-        let question = 'Trust this certificate? [no]:  ';
-        if (other) {
-          err(`Certificate already exists in keystore under alias <${other.alias}>`);
-          question = 'Do you still want to add it? [no]:  ';
-        } else {
-          const { renderPrintcert } = require('../../output/listing') as typeof import('../../output/listing');
-          out(renderPrintcert([cert]));
-        }
-        if (!(await yes(question))) {
-          err('Certificate was not added to keystore');
-          return;
-        }
+      if (!a.noprompt && !trustedCertAccepted(s!, cert)) {
+        err('Certificate was not added to keystore');
+        return;
       }
       s!.store = { ...s!.store, entries: [...s!.store.entries, { type: 'trustedCertEntry', alias: foldAlias(alias), created: new Date(), cert, friendlyName: alias }] };
       s!.save = true;
@@ -594,27 +583,8 @@ async function importOne(s: Session, src: KeyStore, e: Entry, newAlias: string, 
  */
 function installReply(s: Session, entry: Extract<Entry, { type: 'PrivateKeyEntry' }>, certs: Uint8Array[]): void {
   const { keytoolReplyChain } = require('../../ops/reply') as typeof import('../../ops/reply');
-  // KeyStore.getCertificate of every alias: trusted certificates and the first certificate of key entries.
-  const storeCerts = s.store.entries.flatMap((e) => (e.type === 'trustedCertEntry' ? [e.cert] : e.type === 'PrivateKeyEntry' && e.chain.length > 0 ? [e.chain[0]] : []));
-  let cacerts: Uint8Array[] | undefined;
-  if (s.a.trustcacerts) {
-    cacerts = [];
-    const { findCacerts, CACERTS_PASSWORDS } = require('../../ops/cacerts') as typeof import('../../ops/cacerts');
-    let file: string | undefined;
-    try {
-      file = findCacerts();
-    } catch {
-      /* no cacerts: only the store's own certificates */
-    }
-    for (const pw of file ? CACERTS_PASSWORDS : []) {
-      try {
-        for (const e of loadStoreFile(file!, pw).store.entries) if (e.type === 'trustedCertEntry') cacerts.push(e.cert);
-        break;
-      } catch {
-        /* next password */
-      }
-    }
-  }
+  const storeCerts = storeCertificates(s);
+  const cacerts = s.a.trustcacerts ? cacertsEntries().map((e) => e.cert) : undefined;
   const plan = keytoolReplyChain({ alias: s.a.alias ?? 'mykey', userCert: entry.chain[0], reply: certs, storeCerts, cacerts, noprompt: !!s.a.noprompt });
   if (plan.untrustedTop) {
     // keytool's streams: the labels on stderr, the certificate on stdout, the question on stderr.
@@ -636,6 +606,59 @@ function installReply(s: Session, entry: Extract<Entry, { type: 'PrivateKeyEntry
   }
   s.store = replaceEntry(s.store, entry, { ...entry, chain: plan.chain });
   s.save = true;
+}
+
+/** KeyStore.getCertificate of every alias: trusted certificates and the first certificate of key entries. */
+function storeCertificates(s: Session): Uint8Array[] {
+  return s.store.entries.flatMap((e) => (e.type === 'trustedCertEntry' ? [e.cert] : e.type === 'PrivateKeyEntry' && e.chain.length > 0 ? [e.chain[0]] : []));
+}
+
+/** The JDK cacerts' trusted certificates (-trustcacerts), or none when there is no readable cacerts. */
+function cacertsEntries(): { alias: string; cert: Uint8Array }[] {
+  const { findCacerts, CACERTS_PASSWORDS } = require('../../ops/cacerts') as typeof import('../../ops/cacerts');
+  let file: string;
+  try {
+    file = findCacerts();
+  } catch {
+    return [];
+  }
+  for (const pw of CACERTS_PASSWORDS) {
+    try {
+      return loadStoreFile(file, pw).store.entries.flatMap((e) => (e.type === 'trustedCertEntry' ? [{ alias: e.alias, cert: e.cert }] : []));
+    } catch {
+      /* next password */
+    }
+  }
+  return [];
+}
+
+/**
+ * keytool's addTrustedCert without -noprompt: a certificate already in the store (or, self-signed, in
+ * cacerts with -trustcacerts) is confirmed first; another self-signed one is shown and confirmed; one
+ * that chains up to the store's (and cacerts') certificates is added without a question; any other is
+ * shown and confirmed.
+ */
+function trustedCertAccepted(s: Session, cert: Uint8Array): boolean {
+  const { establishesChain, isSelfSignedCertificate } = require('../../ops/reply') as typeof import('../../ops/reply');
+  const show = () => out((require('../../output/listing') as typeof import('../../output/listing')).renderPrintcert([cert]));
+  const inStore = s.store.entries.find((e) => (e.type === 'trustedCertEntry' ? bytesEqual(e.cert, cert) : e.type === 'PrivateKeyEntry' && e.chain.length > 0 && bytesEqual(e.chain[0], cert)));
+  if (inStore) {
+    err(`Certificate already exists in keystore under alias <${inStore.alias}>`);
+    return askYesNoSync('Do you still want to add it? [no]:  ');
+  }
+  const cacerts = s.a.trustcacerts ? cacertsEntries() : undefined;
+  if (isSelfSignedCertificate(cert)) {
+    const inCacerts = cacerts?.find((c) => bytesEqual(c.cert, cert));
+    if (inCacerts) {
+      err(`Certificate already exists in system-wide CA keystore under alias <${inCacerts.alias}>`);
+      return askYesNoSync('Do you still want to add it to your own keystore? [no]:  ');
+    }
+    show();
+    return askYesNoSync('Trust this certificate? [no]:  ');
+  }
+  if (establishesChain(cert, storeCertificates(s), cacerts?.map((c) => c.cert))) return true;
+  show();
+  return askYesNoSync('Trust this certificate? [no]:  ');
 }
 
 /**
@@ -676,22 +699,6 @@ function readAnswerLine(): string | undefined {
   }
 }
 
-async function yes(question: string): Promise<boolean> {
-  let reply: string | undefined;
-  if (process.stdin.isTTY) {
-    process.stderr.write(question);
-    reply = await new Promise<string>((resolve) => {
-      process.stdin.once('data', (d) => resolve(String(d)));
-      process.stdin.resume();
-    });
-    process.stdin.pause();
-  } else {
-    err(question);
-    reply = readStdinLine();
-  }
-  const r = (reply ?? '').trim().toLowerCase();
-  return r === 'y' || r === 'yes';
-}
 
 function tinyHelp(command?: string): string {
   return command ? `Use "keytool -${command} -help" for usage of -${command}` : 'Use "keytool -?, -h, or --help" for this help message';
