@@ -26,7 +26,8 @@ export function buildProgram(only?: string): Command {
   const program = new Command('ktool')
     .description('Java keystores (JKS, JCEKS, PKCS#12), PEM conversion, PKI and JDBC/TLS configuration without a JVM.\nkeytool syntax works too: ktool -list -v -keystore x.jks -storepass:env PW')
     .version(require('../../package.json').version, '--version')
-    .showHelpAfterError()
+    // Usage errors are one line, like every other failure (commander's own text, named as ktool's).
+    .configureOutput({ outputError: (text, write) => write(`ktool: ${text.replace(/^error: /, '').trimEnd()} (see ktool ${only && Object.hasOwn(COMMAND_MODULES, only) ? `${only} ` : ''}--help)\n`) })
     .exitOverride();
   const one = only !== undefined && Object.hasOwn(COMMAND_MODULES, only) ? COMMAND_MODULES[only] : undefined;
   // Help, unknown commands and errors need every command: all modules, in the map's (help) order.

@@ -28,3 +28,14 @@ test.each([
   expect(fs.readFileSync(store)).toEqual(before);
   expect(fs.existsSync(path.join(work, 'out.p12'))).toBe(false);
 });
+
+test.each([
+  [['list'], /^ktool: missing required argument 'store' \(see ktool list --help\)\n$/],
+  [['list', 'x.p12', '--bogus'], /^ktool: unknown option '--bogus' \(see ktool list --help\)\n$/],
+  [['frobnicate'], /^ktool: unknown command 'frobnicate' \(see ktool --help\)\n$/],
+  [['crl', 'create', 'dir', '--days', 'abc'], /^ktool: --days: not a number: abc\n$/],
+])('usage error %j: one line, exit 2', (args, message) => {
+  const r = ktool(args as string[]);
+  expect({ status: r.status, stdout: r.stdout }).toEqual({ status: 2, stdout: '' });
+  expect(r.stderr).toMatch(message as RegExp);
+});
