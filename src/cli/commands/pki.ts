@@ -17,7 +17,7 @@ import { privateKeyObject } from '../../x509/keyinfo';
 import { stdio } from '../context';
 import { atomicWrite, readFileOrFail } from '../files';
 import { type Target, mutationOptions, openForUpdate, runMutation } from '../mutate';
-import { collect, password, passwordOptions, readStoreType, storeTypeOption } from '../options';
+import { collect, integerOption, password, passwordOptions, readStoreType, storeTypeOption } from '../options';
 
 type Opts = Record<string, unknown>;
 const pem = () => require('../../formats/pem') as typeof import('../../formats/pem');
@@ -66,7 +66,7 @@ const input = (file: string, what: string): Uint8Array => (file === '-' ? new Ui
 
 function validityOptions(cmd: Command): Command {
   return cmd
-    .option('--validity <days>', 'days of validity (default 90, as keytool)', Number)
+    .option('--validity <days>', 'days of validity (default 90, as keytool)', integerOption('--validity'))
     .option('--startdate <when>', 'keytool -startdate: -1d, +1y-2m, "2030/01/01 12:00:00", …')
     .option('--sigalg <alg>', "signature algorithm (default: keytool 17's for the signing key)")
     .option('--ext <ext>', 'extension in keytool -ext syntax, repeatable: san=dns:a.example,ip:10.0.0.1  bc:c=ca:true,pathlen:0  ku=dS,kE  eku=sA', collect);
@@ -85,7 +85,7 @@ export function register(program: Command): void {
     .requiredOption('--alias <alias>', 'alias of the new entry')
     .requiredOption('--dname <dn>', 'subject, keytool syntax: "CN=db.example.com, O=Example, C=DE"')
     .option('--keyalg <alg>', 'RSA (default), EC, Ed25519, Ed448, DSA, RSASSA-PSS', 'RSA')
-    .option('--keysize <bits>', 'RSA/DSA size (default 2048)', Number)
+    .option('--keysize <bits>', 'RSA/DSA size (default 2048)', integerOption('--keysize'))
     .option('--groupname <curve>', 'EC curve: secp256r1 (default), secp384r1, secp521r1')
     .option('--signer <alias>', 'key entry that issues the certificate (chain: new, then the signer\'s chain)');
   passwordOptions(gen, 'signer-keypass', "the signer's key password for JKS/JCEKS");
@@ -162,7 +162,7 @@ export function register(program: Command): void {
   const sec = storeCommand(program, 'genseckey', 'generate a secret key into a JCEKS or PKCS12 store (keytool -genseckey)')
     .requiredOption('--alias <alias>', 'alias of the new entry')
     .option('--keyalg <alg>', 'AES (default), DES, DESede, HmacSHA256, HmacSHA384, HmacSHA512, …', 'AES')
-    .option('--keysize <bits>', 'key size (default: AES 256, Hmac the digest size, DES 56, DESede 168)', Number);
+    .option('--keysize <bits>', 'key size (default: AES 256, Hmac the digest size, DES 56, DESede 168)', integerOption('--keysize'));
   mutationOptions(sec);
   sec.action(async (file: string, opts: Opts) => {
     const { storepass, keypass } = await passwords(opts);
