@@ -7,12 +7,13 @@
  */
 import { Asn1, TAG, algId, integer, octetString, oid, seq } from '../asn1/der';
 import { OID } from '../asn1/oids';
-import { KtoolError, corrupt } from '../model/errors';
+import { KtoolError } from '../model/errors';
 import type { PbeSpec } from '../model/keystore';
 import { jceksDecrypt, jceksEncrypt } from './jceks-pbe';
 import { jksProtect, jksRecover } from './jks-keyprotector';
 import { pbeDecrypt, pbeEncrypt, readPbeSpec } from './pbe';
 import { type RandomSource, secureRandom } from './random';
+import { checkIterations } from './iterations';
 
 export type KeyProtection =
   | { readonly kind: 'jks' }
@@ -47,8 +48,7 @@ export function decryptPrivateKeyInfo(epki: Uint8Array, password: string): Uint8
   } else if (algOid === OID.jceksPbeWithMD5AndTripleDES) {
     const params = alg.child(1, 'JCEKS PBE parameters').expect(TAG.SEQUENCE, 'JCEKS PBE parameters');
     const salt = params.child(0).expect(TAG.OCTET_STRING, 'JCEKS salt').octets();
-    const iterations = params.child(1).int();
-    if (iterations < 1 || iterations > 5_000_000) throw corrupt(`JCEKS key: iteration count ${iterations} out of range`);
+    const iterations = checkIterations(params.child(1).int(), 'JCEKS key');
     plain = jceksDecrypt(data, password, salt, iterations);
   } else {
     plain = pbeDecrypt(alg, data, password);

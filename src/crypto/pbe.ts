@@ -14,9 +14,7 @@ import { KDF_IV, KDF_KEY, pkcs12Kdf, pkcs12PasswordBytes } from './pkcs12-kdf';
 import type { RandomSource } from './random';
 import { rc2CbcDecrypt, rc2CbcEncrypt } from './rc2';
 import { rc4 } from './rc4';
-
-/** Iteration counts above this are refused: a hostile file must not make us spin for minutes. */
-export const MAX_PBE_ITERATIONS = 5_000_000;
+import { checkIterations } from './iterations';
 
 type Pbes2Cipher = Extract<PbeSpec, { scheme: 'pbes2' }>['cipher'];
 
@@ -65,10 +63,6 @@ export function digestOfPrf(prfOid: string): DigestName {
   return d;
 }
 
-function checkIterations(n: number, what: string): number {
-  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_PBE_ITERATIONS) throw corrupt(`${what}: iteration count ${n} out of range`);
-  return n;
-}
 
 // ------------------------------------------------------------------ parameter parsing
 
@@ -270,7 +264,7 @@ export function pbeDecrypt(algorithmIdentifier: Asn1, ciphertext: Uint8Array, pa
 }
 
 export function pbeEncrypt(plain: Uint8Array, password: string, spec: PbeSpec, random: RandomSource): { algorithmIdentifier: Uint8Array; ciphertext: Uint8Array } {
-  checkIterations(spec.iterations, 'PBE');
+  checkIterations(spec.iterations, 'PBE', 'write');
   const salt = random(spec.saltLength);
   switch (spec.scheme) {
     case 'pbes2': {

@@ -13,9 +13,8 @@ import type { DigestName, MacSpec } from '../model/keystore';
 import { HMAC_PRFS, digestOfPrf, readPbkdf2, writePbkdf2 } from './pbe';
 import { DIGESTS, KDF_MAC, pkcs12Kdf, pkcs12PasswordBytes } from './pkcs12-kdf';
 import type { RandomSource } from './random';
+import { checkIterations } from './iterations';
 
-/** The JDK refuses MAC iteration counts above this (PKCS12KeyStore.MAX_ITERATION_COUNT). */
-export const MAX_MAC_ITERATIONS = 5_000_000;
 
 export const TAMPERED_MESSAGE = 'Keystore was tampered with, or password was incorrect';
 
@@ -44,11 +43,6 @@ export interface ParsedMacData {
   iterations: number;
 }
 
-function checkIterations(n: number): number {
-  if (!Number.isSafeInteger(n) || n < 1) throw corrupt(`MAC iteration count ${n} out of range`);
-  if (n > MAX_MAC_ITERATIONS) throw corrupt(`MAC iteration count too large: ${n} (at most ${MAX_MAC_ITERATIONS})`);
-  return n;
-}
 
 export function readMacData(macData: Asn1): ParsedMacData {
   macData.expect(TAG.SEQUENCE, 'MacData');
@@ -62,7 +56,7 @@ export function readMacData(macData: Asn1): ParsedMacData {
   if (algOid === OID.pbmac1) {
     const params = alg.child(1, 'PBMAC1 parameters').expect(TAG.SEQUENCE, 'PBMAC1 parameters');
     const kdf = readPbkdf2(params.child(0, 'PBMAC1 parameters'));
-    checkIterations(kdf.iterations);
+    checkIterations(kdf.iterations, 'PBMAC1');
     const scheme = params.child(1, 'PBMAC1 parameters').expect(TAG.SEQUENCE, 'PBMAC1 message authentication scheme');
     const hmac = digestOfPrf(scheme.child(0, 'PBMAC1 message authentication scheme').oid());
     // RFC 9579: keyLength is mandatory (PBKDF2 cannot guess an HMAC key size).
@@ -79,7 +73,7 @@ export function readMacData(macData: Asn1): ParsedMacData {
   // A digest AlgorithmIdentifier carries NULL or nothing; anything else is damage.
   const params = alg.children[1];
   if (alg.children.length > 2 || (params && (params.tag !== TAG.NULL || params.content.length !== 0))) throw corrupt('MacData: unexpected digest parameters');
-  checkIterations(fileIterations);
+  checkIterations(fileIterations, 'MacData');
   if (mac.length !== DIGESTS[digest].u) throw corrupt(`MacData: MAC of ${mac.length} bytes for ${digest}`);
   return { spec: { kind: 'hmac', digest, iterations: fileIterations, saltLength: macSalt.length }, mac, salt: macSalt, iterations: fileIterations };
 }
@@ -112,7 +106,7 @@ const PBMAC1_UNUSED_SALT = new Uint8Array(Buffer.from('NOT USED', 'latin1'));
 
 /** DER MacData for `data`, salts from `random`. */
 export function buildMacData(spec: MacSpec, password: string, data: Uint8Array, random: RandomSource): Uint8Array {
-  checkIterations(spec.iterations);
+  checkIterations(spec.iterations, 'MAC', 'write');
   const salt = random(spec.saltLength);
   const mac = computeMac(spec, salt, password, data);
   if (spec.kind === 'hmac') {

@@ -14,6 +14,7 @@ import { ByteReader, ByteWriter, bytesEqual, utf16be } from '../util/bytes';
 import type { EncodeOptions, StoreCodec } from './codec';
 import { hashtableOrder } from './hashtable-order';
 import { readSealedObject, readSerializedStream } from './javaser';
+import { checkIterations } from '../crypto/iterations';
 
 // Key protection is loaded when a key is opened or sealed: listing and trusted entries never need it.
 const epki = () => require('../crypto/epki') as typeof import('../crypto/epki');
@@ -28,8 +29,6 @@ const TAG_SECRET_KEY = 3;
 const DIGEST_LEN = 20;
 const CERT_TYPE = 'X.509';
 const SEAL_ALG = 'PBEWithMD5AndTripleDES';
-/** JCEKS refuses larger PBE iteration counts on read (KeyProtector.MAX_ITERATION_COUNT). */
-const MAX_ITERATIONS = 5_000_000;
 /** Java Date range that JS Date can represent exactly. */
 const MAX_DATE_MS = 8.64e15;
 
@@ -195,12 +194,6 @@ export const jceksCodec: StoreCodec = {
 // ---------------------------------------------------------------------------------------------
 // Sealing helpers: the codec never sees key passwords, so keys are sealed before encode().
 
-function checkIterations(iterations: number): number {
-  if (!Number.isInteger(iterations) || iterations < 1 || iterations > MAX_ITERATIONS) {
-    throw new KtoolError('USAGE', `JCEKS iteration count must be between 1 and ${MAX_ITERATIONS}`);
-  }
-  return iterations;
-}
 
 /** PKCS#8 -> EncryptedPrivateKeyInfo with the JKS key protector. */
 export function sealJksPrivateKey(pkcs8: Uint8Array, keyPassword: string, random: RandomSource = secureRandom): Uint8Array {
@@ -209,7 +202,7 @@ export function sealJksPrivateKey(pkcs8: Uint8Array, keyPassword: string, random
 
 /** PKCS#8 -> EncryptedPrivateKeyInfo with PBEWithMD5AndTripleDES (JCEKS). */
 export function sealJceksPrivateKey(pkcs8: Uint8Array, keyPassword: string, iterations = epki().JCEKS_DEFAULT_ITERATIONS, random: RandomSource = secureRandom): Uint8Array {
-  return epki().encryptPrivateKeyInfo(pkcs8, keyPassword, { kind: 'jceks', iterations: checkIterations(iterations) }, random);
+  return epki().encryptPrivateKeyInfo(pkcs8, keyPassword, { kind: 'jceks', iterations: checkIterations(iterations, 'JCEKS', 'write') }, random);
 }
 
 export interface JceksSecret {
@@ -228,7 +221,7 @@ function defaultJavaForm(algorithm: string): JavaKeyForm {
 
 /** A secret key -> the serialized SealedObjectForKeyProtector a JCEKS tag-3 entry holds. */
 export function sealJceksSecretKey(secret: JceksSecret, keyPassword: string, iterations = epki().JCEKS_DEFAULT_ITERATIONS, random: RandomSource = secureRandom): Uint8Array {
-  const it = checkIterations(iterations);
+  const it = checkIterations(iterations, 'JCEKS', 'write');
   const inner = javaser().writeSerializedSecretKey({ algorithm: secret.algorithm, key: secret.key, javaForm: secret.javaForm ?? defaultJavaForm(secret.algorithm) });
   const salt = random(8);
   const encryptedContent = jceksPbe().jceksEncrypt(inner, keyPassword, salt, it);
@@ -251,7 +244,7 @@ export function openJceksSecretKey(serialized: Uint8Array, keyPassword: string):
     if (e instanceof KtoolError) throw e;
     throw corrupt('sealed key: malformed PBE parameters');
   }
-  if (iterations < 1 || iterations > MAX_ITERATIONS) throw corrupt(`sealed key: PBE iteration count ${iterations} out of range`);
+  checkIterations(iterations, 'sealed key: PBE');
   const plain = jceksPbe().jceksDecrypt(so.encryptedContent, keyPassword, salt, iterations);
   // A wrong password passes the padding check now and then; its output is not a serialization stream.
   if (plain.length < 4 || plain[0] !== 0xac || plain[1] !== 0xed || plain[2] !== 0x00 || plain[3] !== 0x05) {

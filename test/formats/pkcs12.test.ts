@@ -266,11 +266,26 @@ describe('PKCS12 integrity and damage', () => {
     expectKtoolError(() => pkcs12Codec.decode(original.subarray(0, original.length - 1), macd.store_password), ['CORRUPT']);
   });
 
-  test('MAC iteration counts above 5,000,000 are refused', () => {
-    // Re-encode with a huge count via a custom profile is refused at write time too.
+  test('iteration counts: above 1,000,000 refused at once unless KTOOL_MAX_ITERATIONS allows them; above the JDK\'s 5,000,000 never', () => {
     const { store } = load(macd);
-    const profile = { ...profileByName('modern'), name: 'x', mac: { kind: 'hmac' as const, digest: 'sha256' as const, iterations: 5_000_001, saltLength: 20 } };
-    expectKtoolError(() => pkcs12Codec.encode(store, macd.store_password, { profile }), ['CORRUPT', 'UNSUPPORTED']);
+    const withMac = (iterations: number) => ({ ...profileByName('modern'), name: 'x', mac: { kind: 'hmac' as const, digest: 'sha1' as const, iterations, saltLength: 20 } });
+    expectKtoolError(() => pkcs12Codec.encode(store, macd.store_password, { profile: withMac(1_000_001) }), ['USAGE']);
+    const saved = process.env.KTOOL_MAX_ITERATIONS;
+    try {
+      process.env.KTOOL_MAX_ITERATIONS = '1000001';
+      const heavy = pkcs12Codec.encode(store, macd.store_password, { profile: withMac(1_000_001) });
+      expect(pkcs12Codec.decode(heavy, macd.store_password).store.entries).toHaveLength(store.entries.length);
+      process.env.KTOOL_MAX_ITERATIONS = '';
+      const t0 = Date.now();
+      const e = expectKtoolError(() => pkcs12Codec.decode(heavy, macd.store_password), ['UNSUPPORTED']);
+      expect(Date.now() - t0).toBeLessThan(500); // refused before any key derivation
+      expect(e.message).toMatch(/iteration count 1000001 is above ktool's limit of 1000000 \(KTOOL_MAX_ITERATIONS raises it/);
+      process.env.KTOOL_MAX_ITERATIONS = '9000000'; // capped at the JDK's limit
+      expectKtoolError(() => pkcs12Codec.encode(store, macd.store_password, { profile: withMac(5_000_001) }), ['USAGE']);
+    } finally {
+      if (saved === undefined) delete process.env.KTOOL_MAX_ITERATIONS;
+      else process.env.KTOOL_MAX_ITERATIONS = saved;
+    }
   });
 
   test('an empty password and no MAC are different states', () => {
