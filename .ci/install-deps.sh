@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the network/JDBC tests need (database servers, JDBC drivers).
+# Installs the Debian packages the network/JDBC tests need (database servers, JDBC drivers), and `time`
+# (/usr/bin/time, with which test/robustness/large.test.ts measures peak memory).
 # Idempotent: does nothing when everything is present. Never leaves system database services running:
 # the tests start their own servers on free loopback ports.
 set -euo pipefail
@@ -10,9 +11,10 @@ for p in mariadb-server libpostgresql-jdbc-java libmariadb-java; do
   have_pkg "$p" || need+=("$p")
 done
 [ -x /usr/lib/postgresql/15/bin/postgres ] || need+=(postgresql-15)
+[ -x /usr/bin/time ] || need+=(time)
 
 if [ ${#need[@]} -eq 0 ]; then
-  echo "install-deps: all present (mariadb-server libpostgresql-jdbc-java libmariadb-java postgresql-15)"
+  echo "install-deps: all present (mariadb-server libpostgresql-jdbc-java libmariadb-java postgresql-15 time)"
 else
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
