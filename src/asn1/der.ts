@@ -143,6 +143,22 @@ export class Asn1 {
     }
     return this.kids;
   }
+  /**
+   * Each child in order, parsed one at a time and not kept (unless `children` already holds them): a
+   * SafeContents of 100,000 bags is walked without keeping 100,000 parsed subtrees alive.
+   */
+  forEachChild(fn: (child: Asn1, index: number) => void): void {
+    if (this.kids) {
+      this.kids.forEach(fn);
+      return;
+    }
+    if (!this.constructed) throw corrupt('ASN.1: expected a constructed element');
+    for (let p = this.contentStart, i = 0; p < this.contentEnd; i++) {
+      const k = Asn1.readAt(this.src, p, this.contentEnd, this.depth + 1, 'ASN.1 data');
+      p = k.end;
+      fn(k, i);
+    }
+  }
   child(i: number, what = 'ASN.1 element'): Asn1 {
     const c = this.children[i];
     if (!c) throw corrupt(`${what}: missing element #${i}`);
@@ -262,12 +278,31 @@ function encodeLength(n: number): Uint8Array {
 
 /** One TLV with a single-byte identifier. */
 export function tlv(tag: number, content: Uint8Array): Uint8Array {
-  return concatBytes([Uint8Array.of(tag), encodeLength(content.length), content]);
+  return tlvOf(tag, [content]);
 }
 
-export const seq = (...items: Uint8Array[]): Uint8Array => tlv(TAG.SEQUENCE, concatBytes(items));
+/**
+ * A TLV whose contents are `items` one after another, written into one new buffer (no intermediate
+ * concatenation: big stores are nested many levels deep, and each copy is off-heap memory).
+ */
+function tlvOf(tag: number, items: readonly Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const it of items) n += it.length;
+  const len = encodeLength(n);
+  const out = new Uint8Array(1 + len.length + n);
+  out[0] = tag;
+  out.set(len, 1);
+  let o = 1 + len.length;
+  for (const it of items) {
+    out.set(it, o);
+    o += it.length;
+  }
+  return out;
+}
+
+export const seq = (...items: Uint8Array[]): Uint8Array => tlvOf(TAG.SEQUENCE, items);
 /** SET in the order given (the JDK writes PKCS#12 attribute SETs unsorted). */
-export const set = (...items: Uint8Array[]): Uint8Array => tlv(TAG.SET, concatBytes(items));
+export const set = (...items: Uint8Array[]): Uint8Array => tlvOf(TAG.SET, items);
 /** SET OF in DER order (sorted by encoding), as certificates and CRLs require. */
 export function setOfSorted(items: Uint8Array[]): Uint8Array {
   const sorted = [...items].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));

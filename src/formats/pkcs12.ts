@@ -218,7 +218,7 @@ function readSafeContents(bytes: Uint8Array, c: Collected, depth = 0): void {
 }
 
 function readSafeBags(safe: Asn1, c: Collected, depth: number): void {
-  safe.children.forEach((bag, index) => {
+  safe.forEachChild((bag, index) => {
     bag.expect(TAG.SEQUENCE, 'SafeBag');
     const bagId = bag.child(0, 'SafeBag').oid();
     const value = explicitContent(bag.children[1], 'SafeBag');
@@ -245,7 +245,9 @@ function readSafeBags(safe: Asn1, c: Collected, depth: number): void {
           c.warnings.push(`certificate bag of type ${certType} skipped (only X.509 certificates are supported)`);
           return;
         }
-        const der = Uint8Array.from(explicitContent(value.children[1], 'CertBag').expect(TAG.OCTET_STRING, 'CertBag value').octets());
+        // A view, not a copy: the certificates are most of the (decrypted) SafeContents, which they
+        // then keep alive, instead of doubling the peak memory of a large truststore.
+        const der = explicitContent(value.children[1], 'CertBag').expect(TAG.OCTET_STRING, 'CertBag value').octets();
         c.bags.push({ kind: 'cert', cert: certInfo(der), attrs, index });
         break;
       }
