@@ -5,7 +5,7 @@
 import * as nodeCrypto from 'node:crypto';
 import { KtoolError } from '../model/errors';
 import type { DigestName } from '../model/keystore';
-import { sha1Repeated } from './sha1-repeat';
+import { sha1Repeated, sha256Repeated } from './hash-repeat';
 
 export const KDF_KEY = 1;
 export const KDF_IV = 2;
@@ -63,6 +63,7 @@ export function pkcs12Kdf(digest: DigestName, passwordBytes: Uint8Array, salt: U
   for (let block = 0, done = 0; done < n; block++) {
     let A: Buffer = nodeCrypto.createHash(d.node).update(D).update(I).digest();
     if (digest === 'sha1') A = sha1Repeated(A, iterations - 1);
+    else if (digest === 'sha256') A = sha256Repeated(A, iterations - 1);
     else for (let r = 1; r < iterations; r++) A = rehash(d.node, A);
     out.set(A.subarray(0, Math.min(u, n - done)), done);
     done += u;

@@ -1,0 +1,20 @@
+/** The plain-JS repeated digests of the PKCS#12 KDF agree with node:crypto for every round count. */
+import { createHash, randomBytes } from 'node:crypto';
+import { sha1Repeated, sha256Repeated } from '../../src/crypto/hash-repeat';
+
+test.each([
+  ['sha1', sha1Repeated, 20],
+  ['sha256', sha256Repeated, 32],
+] as const)('%s: equals node:crypto applied n times', (alg, repeated, size) => {
+  for (const times of [0, 1, 2, 3, 64, 1000, 10000]) {
+    const value = randomBytes(size);
+    let expected = Buffer.from(value);
+    for (let i = 0; i < times; i++) expected = createHash(alg).update(expected).digest();
+    expect({ times, hex: repeated(value, times).toString('hex') }).toEqual({ times, hex: expected.toString('hex') });
+  }
+  // A view into a larger buffer at an odd offset reads the right bytes.
+  const big = randomBytes(size + 7);
+  const view = big.subarray(3, 3 + size);
+  expect(repeated(view, 5).equals(repeated(Buffer.from(view), 5))).toBe(true);
+  expect(() => repeated(randomBytes(size + 1), 1)).toThrow();
+});
