@@ -360,6 +360,56 @@ describe('inspect', () => {
   });
 });
 
+describe('inspect warnings', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = path.join(work, 'inspect-warnings');
+    fs.mkdirSync(dir);
+    const run = (args: string[]) => {
+      const r = openssl(args, { cwd: dir });
+      if (r.status !== 0) throw new Error(`openssl ${args.join(' ')}: ${r.stderr}`);
+    };
+    // An expired certificate (OpenSSL 3.0 cannot backdate one): ktool genkeypair -startdate, as keytool.
+    ok(['genkeypair', path.join(dir, 'old.p12'), '--alias', 'old', '--dname', 'CN=Expired CA', '--keyalg', 'EC', '--startdate', '2020/01/01', '--validity', '30', '--storepass', 'changeit']);
+    ok(['export', path.join(dir, 'old.p12'), '--alias', 'old', '--storepass', 'changeit', '--out', path.join(dir, 'expired.pem')]);
+    run(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'csr.key', '-out', 'req.csr', '-subj', '/CN=db.example.com']);
+    run(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'other.key', '-out', 'other.pem', '-subj', '/CN=Other', '-days', '30']);
+  });
+
+  const warningsOf = (file: string, extra: string[] = []) => json(['inspect', file, ...extra]).warnings.join('\n');
+
+  test('root-first chain, key matching a later certificate, duplicates, expired', () => {
+    const chain = fs.readFileSync(path.join(SAMPLES, 'server-chain.pem'), 'utf8');
+    const blocks = chain.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----\n/g)!;
+    const rootFirst = path.join(dir, 'root-first.pem');
+    fs.writeFileSync(rootFirst, fs.readFileSync(path.join(SAMPLES, 'server.key'), 'utf8') + [...blocks].reverse().join(''));
+    const w = warningsOf(rootFirst);
+    expect(w).toMatch(/root-first/);
+    expect(w).toMatch(/the private key matches certificate #\d+, not the first one/);
+    const dup = path.join(dir, 'dup.pem');
+    fs.writeFileSync(dup, blocks[0] + blocks[0]);
+    expect(warningsOf(dup)).toMatch(/certificate #2 duplicates #1/);
+    expect(warningsOf(path.join(dir, 'expired.pem'))).toMatch(/expired/i);
+    const mismatch = path.join(dir, 'mismatch.pem');
+    fs.writeFileSync(mismatch, fs.readFileSync(path.join(dir, 'other.key'), 'utf8') + blocks[0]);
+    expect(warningsOf(mismatch)).toMatch(/the private key matches none of the certificates/);
+  });
+
+  test('the same certificate under two aliases of a store', () => {
+    const store = path.join(dir, 'twice.p12');
+    // `ktool import` deduplicates by SHA-256; keytool syntax adds the copy, as keytool -noprompt does.
+    for (const alias of ['first', 'second']) ok(['-importcert', '-keystore', store, '-storepass', 'changeit', '-alias', alias, '-file', path.join(SAMPLES, 'root-ca.pem'), '-noprompt']);
+    expect(warningsOf(store, ['--storepass', 'changeit'])).toMatch(/the same certificate is stored under different aliases: first, second/);
+  });
+
+  test('a CSR and a CRL are recognised', () => {
+    expect(json(['inspect', path.join(dir, 'req.csr')]).kind).toBe('csr');
+    ok(['ca', 'init', path.join(dir, 'ca'), '--cn', 'Inspect CA']);
+    ok(['crl', 'create', path.join(dir, 'ca'), '--out', path.join(dir, 'ca.crl')]);
+    expect(json(['inspect', path.join(dir, 'ca.crl')]).kind).toBe('crl');
+  });
+});
+
 function bundleCountOf(f: string): number {
   return (fs.readFileSync(f, 'utf8').match(/BEGIN CERTIFICATE/g) ?? []).length;
 }
