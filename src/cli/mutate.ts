@@ -6,9 +6,8 @@
  */
 import type { Command } from 'commander';
 import { KtoolError, inContext } from '../model/errors';
-import type { KeyStore, StoreType } from '../model/keystore';
+import { type KeyStore, type StoreType, isPasswordlessStore } from '../model/keystore';
 import { type StoreChange, anyChange } from '../ops/delete';
-import { isPasswordlessStore } from '../ops/passwd';
 import { stdio } from './context';
 import { withFileLock } from './files';
 import { holdsPrivateKeys, loadStoreFile, saveStoreFile } from './store-file';

@@ -146,3 +146,7 @@ export interface DecodedStore {
   store: KeyStore;
   info: DecodeInfo;
 }
+
+/** A password-less PKCS#12 (JDK 18+ cacerts style): certificates not encrypted and no MAC. */
+export const isPasswordlessStore = (store: KeyStore): boolean =>
+  store.protection.kind === 'pkcs12' && !store.protection.profile.mac && !store.protection.profile.certProtection;

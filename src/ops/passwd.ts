@@ -5,12 +5,10 @@
  */
 import { findEntry } from '../model/alias';
 import { KtoolError } from '../model/errors';
-import type { KeyStore } from '../model/keystore';
+import { type KeyStore, isPasswordlessStore } from '../model/keystore';
 import type { MutationResult } from './delete';
 import { sealEntries } from './keys';
 
-export const isPasswordlessStore = (store: KeyStore): boolean =>
-  store.protection.kind === 'pkcs12' && !store.protection.profile.mac && !store.protection.profile.certProtection;
 
 /**
  * The store re-protected for `newPassword`. `keyPassword` opens keys as they are now (PKCS#12: the old

@@ -10,7 +10,7 @@ import { KtoolError } from '../../model/errors';
 import type { Entry, KeyStore } from '../../model/keystore';
 import { CONFLICT_POLICIES, type ConflictPolicy, mergeStores } from '../../ops/merge';
 import { openSecretKey } from '../../ops/keys';
-import { isPasswordlessStore } from '../../ops/passwd';
+import { isPasswordlessStore } from '../../model/keystore';
 import { bytesEqual } from '../../util/bytes';
 import { type Target, mutationOptions, openForUpdate, runMutation } from '../mutate';
 import { collect, keyPasswordMap, password, passwordOptions, readStoreType, storeTypeOption } from '../options';

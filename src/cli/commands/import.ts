@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { typeFromExtension } from '../../formats';
 import { KtoolError, inContext } from '../../model/errors';
-import type { KeyStore, StoreType } from '../../model/keystore';
+import { type KeyStore, type StoreType, isPasswordlessStore } from '../../model/keystore';
 import { changed, importKeyEntry, importTrustedCerts } from '../../ops/import';
 import { openPrivateKey, sealEntries } from '../../ops/keys';
 import { bytesEqual } from '../../util/bytes';
@@ -59,7 +59,7 @@ export function register(program: Command): void {
         const { profileByName } = require('../../formats/pkcs12-profiles') as typeof import('../../formats/pkcs12-profiles');
         store = { type, entries: [], protection: type === 'PKCS12' ? { kind: 'pkcs12', profile: profile ?? profileByName('modern') } : { kind: 'keyed-sha1' } };
       }
-      const isPasswordless = store.protection.kind === 'pkcs12' && !store.protection.profile.mac && !store.protection.profile.certProtection;
+      const isPasswordless = isPasswordlessStore(store);
       if (storepass === undefined && !isPasswordless && !passwordless) {
         if (key || store.entries.some((e) => e.type !== 'trustedCertEntry')) {
           throw new KtoolError('USAGE', `${file}: a store holding private keys needs a store password (--storepass…)`);

@@ -10,7 +10,7 @@ import { findEntry } from '../../model/alias';
 import { KtoolError, withContext } from '../../model/errors';
 import type { KeyStore, StoreType } from '../../model/keystore';
 import { openPrivateKey, sealEntries } from '../../ops/keys';
-import { isPasswordlessStore } from '../../ops/passwd';
+import { isPasswordlessStore } from '../../model/keystore';
 import * as pki from '../../ops/pki';
 import { CertView, certToJson } from '../../x509/certificate';
 import { privateKeyObject } from '../../x509/keyinfo';

@@ -11,7 +11,7 @@ import { detectStoreType } from '../../formats/detect';
 import { KtoolError } from '../../model/errors';
 import type { KeyStore, StoreType } from '../../model/keystore';
 import { CACERTS_PASSWORDS, findCacerts } from '../../ops/cacerts';
-import { isPasswordlessStore } from '../../ops/passwd';
+import { isPasswordlessStore } from '../../model/keystore';
 import { type CertificateInput, type SkippedItem, buildTruststore } from '../../ops/truststore';
 import { stdio } from '../context';
 import { readFileOrFail } from '../files';

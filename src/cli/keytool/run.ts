@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { parseStoreType } from '../../formats';
 import { findEntry, foldAlias } from '../../model/alias';
 import { KtoolError } from '../../model/errors';
-import type { DecodedStore, Entry, KeyStore, StoreType } from '../../model/keystore';
+import { type DecodedStore, type Entry, type KeyStore, type StoreType, isPasswordlessStore } from '../../model/keystore';
 import { openPrivateKey, openSecretKey, sealEntries } from '../../ops/keys';
 import { bytesEqual } from '../../util/bytes';
 import { writeStdout } from '../context';
@@ -182,7 +182,7 @@ async function openSession(a: KeytoolArgs, file: string, creates: boolean): Prom
   if (storepass === null) {
     // keytool first loads without a password to check the format, then asks for it.
     decoded = load(null);
-    if (!isPasswordless(decoded.store)) {
+    if (!isPasswordlessStore(decoded.store)) {
       if (PASSWORD_REQUIRED.has(a.command ?? '')) storepass = await askWritePassword(a.command, true);
       else if (!a.noprompt) storepass = await askPassword('Enter keystore password:  ');
       if (storepass !== null) decoded = load(storepass);
@@ -229,11 +229,11 @@ function integrityBanner(): void {
   err('');
 }
 
-const isPasswordless = (s: KeyStore) => s.protection.kind === 'pkcs12' && !s.protection.profile.mac && !s.protection.profile.certProtection;
+
 
 /** Key password of an entry: PKCS#12 keys use the store password (keytool ignores -keypass there). */
 function keyPasswordFor(s: Session, override?: string): string | undefined {
-  if (s.store.type === 'PKCS12' && !isPasswordless(s.store)) return s.storepass ?? undefined;
+  if (s.store.type === 'PKCS12' && !isPasswordlessStore(s.store)) return s.storepass ?? undefined;
   return override ?? s.a.keypass ?? s.storepass ?? undefined;
 }
 
@@ -245,7 +245,7 @@ function persist(s: Session): void {
     return k;
   };
   const sealed = sealEntries(s.store, { target: s.store.type, sourceKeyPassword: keyPw, targetKeyPassword: keyPw });
-  saveStoreFile(s.file, sealed, isPasswordless(sealed) ? null : pw);
+  saveStoreFile(s.file, sealed, isPasswordlessStore(sealed) ? null : pw);
 }
 
 /** keytool's migration advice for JKS/JCEKS files holding more than trusted certificates. */
@@ -566,7 +566,7 @@ async function importOne(s: Session, src: KeyStore, e: Entry, newAlias: string, 
     // The destination key password: -destkeypass (for PKCS#12 already made the store password by
     // ignorePkcs12KeyPasswords), else the store password of a PKCS#12 destination, else the one that
     // opened the source key.
-    const destPkcs12 = s.store.type === 'PKCS12' && !isPasswordless(s.store);
+    const destPkcs12 = s.store.type === 'PKCS12' && !isPasswordlessStore(s.store);
     const newPass = a.destkeypass ?? (destPkcs12 ? s.storepass ?? usedPw : usedPw);
     (s.keyPasswords ??= new Map()).set(target, newPass);
   }
