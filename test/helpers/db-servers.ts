@@ -445,7 +445,8 @@ export async function startMariaDb(opts: MariaDbOptions = {}): Promise<MariaDbSe
   try {
     const inst = await run(
       installDb,
-      ['--no-defaults', `--datadir=${data}`, ...userArgs, '--auth-root-authentication-method=normal', '--skip-test-db', '--skip-name-resolve'],
+      // Its own tmpdir: two bootstraps at once in /tmp collide on their temporary table files.
+      ['--no-defaults', `--datadir=${data}`, `--tmpdir=${dir}`, ...userArgs, '--auth-root-authentication-method=normal', '--skip-test-db', '--skip-name-resolve'],
       { timeoutMs, cwd: dir },
     );
     if (inst.status !== 0) throw new Error(`mariadb-install-db failed (${inst.status}): ${(inst.stderr || inst.stdout).trim().split('\n').slice(-5).join('\n')}`);
@@ -459,6 +460,7 @@ export async function startMariaDb(opts: MariaDbOptions = {}): Promise<MariaDbSe
       '--bind-address=127.0.0.1',
       `--socket=${socket}`,
       `--pid-file=${path.join(dir, 'mysqld.pid')}`,
+      `--tmpdir=${dir}`,
       '--skip-name-resolve',
       '--skip-log-bin',
       '--innodb-buffer-pool-size=16M',
