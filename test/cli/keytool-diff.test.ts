@@ -291,6 +291,23 @@ describe('keytool syntax: changes, compared by content', () => {
     }
   });
 
+  test.each([
+    ['-list -v of a JKS written by 25', ['-list', '-v', '-keystore', 'm25.jks', ...SP('jks25-store')]],
+    ['-list -rfc of a PKCS12 written by 25', ['-list', '-rfc', '-keystore', 'p25.p12', ...SP('p12-pass-25')]],
+    ['-list -v of a JCEKS written by 25', ['-list', '-v', '-keystore', 'j25.jceks', ...SP('jceks25-store')]],
+    ['-exportcert -rfc', ['-exportcert', '-rfc', '-keystore', 'p25.p12', ...SP('p12-pass-25'), '-alias', 'ed25519-chain2']],
+    ['-printcert', ['-printcert', '-file', 'inter.pem']],
+    ['-printcert -rfc', ['-printcert', '-rfc', '-file', 'inter.pem']],
+  ])('KTOOL_KEYTOOL_JDK=25 prints what keytool 25 prints: %s', (_name, args) => {
+    const dir = path.join(root, `jdk25-text-${_name.replace(/\W+/g, '-')}`);
+    setup(dir);
+    for (const [name, src] of [['m25.jks', 'stores/jks25-mixed.jks'], ['p25.p12', 'stores/p12-25-default.p12'], ['j25.jceks', 'stores/jceks25-mixed.jceks']]) fs.copyFileSync(fixturePath(src), path.join(dir, name));
+    const real = keytool(JDK25_HOME(), args as string[], { cwd: dir });
+    const ours = ktool(args as string[], { cwd: dir, env: { KTOOL_KEYTOOL_JDK: '25' } });
+    expect(real.status).toBe(0);
+    expect({ status: ours.status, stdout: ours.stdout }).toEqual({ status: real.status, stdout: real.stdout });
+  });
+
   test('the same sequence on keytool 25', () => {
     expectSame(
       'jdk25',

@@ -8,6 +8,12 @@
 import * as fs from 'node:fs';
 import { JavaStyleError } from './errors';
 
+/**
+ * Which keytool the compatibility mode imitates where 17 and 25 print differently (PEM line ends,
+ * key names in listings, weak-key wording): 17 unless KTOOL_KEYTOOL_JDK=25.
+ */
+export const KEYTOOL_JDK: 17 | 25 = process.env.KTOOL_KEYTOOL_JDK === '25' ? 25 : 17;
+
 export class KeytoolUsageError extends Error {
   constructor(
     message: string,

@@ -11,7 +11,7 @@ import { openPrivateKey } from '../../ops/keys';
 import * as pki from '../../ops/pki';
 import { privateKeyObject } from '../../x509/keyinfo';
 import { readFileOrFail } from '../files';
-import type { KeytoolArgs } from './args';
+import { type KeytoolArgs, KEYTOOL_JDK } from './args';
 import { JavaStyleError, jEx } from './errors';
 import { type Handler, type Session, askPassword, readStdinLine } from './run';
 
@@ -187,7 +187,7 @@ async function certreq(a: KeytoolArgs, s: Session): Promise<void> {
   const { entry, key } = await recoverKey(s, alias, a.keypass);
   if (entry.chain.length === 0) throw jEx(`${alias} has no public key (certificate)`);
   const der = asKeytool(() => pki.certificateRequest({ key, cert: entry.chain[0], dname: a.dname, sigalg: a.sigalg, ext: a.ext }));
-  const pemText = text().keytoolPem('NEW CERTIFICATE REQUEST', der);
+  const pemText = text().keytoolPem('NEW CERTIFICATE REQUEST', der, KEYTOOL_JDK);
   if (a.file) fs.writeFileSync(a.file, pemText);
   else process.stdout.write(pemText);
 }
@@ -208,7 +208,7 @@ async function gencert(a: KeytoolArgs, s: Session): Promise<void> {
       validity: a.validity,
     }),
   );
-  const bytes = r.output.map((c) => (a.rfc ? Buffer.from(text().pemCertificate(c)) : Buffer.from(c)));
+  const bytes = r.output.map((c) => (a.rfc ? Buffer.from(text().pemCertificate(c, KEYTOOL_JDK)) : Buffer.from(c)));
   if (a.outfile) fs.writeFileSync(a.outfile, Buffer.concat(bytes));
   else process.stdout.write(Buffer.concat(bytes));
 }

@@ -14,7 +14,7 @@ import { bytesEqual } from '../../util/bytes';
 import { writeStdout } from '../context';
 import { acquireFileLock, readFileOrFail } from '../files';
 import { loadStoreFile, saveStoreFile } from '../store-file';
-import { type KeytoolArgs, KeytoolUsageError, parseKeytoolArgs } from './args';
+import { type KeytoolArgs, KEYTOOL_JDK, KeytoolUsageError, parseKeytoolArgs } from './args';
 import { JavaStyleError, jEx, keytoolErrorLine } from './errors';
 
 /** stdout, quiet once its reader has gone (EPIPE: see guardStdout in ../context). */
@@ -295,7 +295,7 @@ const HANDLERS: Record<string, Handler> = {
     run(a, s) {
       const { renderKeytoolList } = require('../../output/listing') as typeof import('../../output/listing');
       if (a.alias !== undefined) requireEntry(s!, a.alias);
-      out(renderKeytoolList(s!.store, { verbose: a.verbose, rfc: a.rfc, alias: a.alias, displayType: s!.displayType }));
+      out(renderKeytoolList(s!.store, { verbose: a.verbose, rfc: a.rfc, alias: a.alias, displayType: s!.displayType, jdk: KEYTOOL_JDK }));
     },
   },
   exportcert: {
@@ -308,7 +308,7 @@ const HANDLERS: Record<string, Handler> = {
       const cert = e.type === 'trustedCertEntry' ? e.cert : e.type === 'PrivateKeyEntry' ? e.chain[0] : undefined;
       if (!cert) throw jEx(`Alias <${alias}> has no certificate`);
       const { pemCertificate } = require('../../output/keytool-text') as typeof import('../../output/keytool-text');
-      const bytes = a.rfc ? Buffer.from(pemCertificate(cert, 17)) : Buffer.from(cert);
+      const bytes = a.rfc ? Buffer.from(pemCertificate(cert, KEYTOOL_JDK)) : Buffer.from(cert);
       if (a.file) {
         fs.writeFileSync(a.file, bytes);
         err(`Certificate stored in file <${a.file}>`);
@@ -470,7 +470,7 @@ const HANDLERS: Record<string, Handler> = {
         throw new JavaStyleError('java.security.cert.CertificateException', 'Input not an X.509 certificate');
       }
       const { renderPrintcert } = require('../../output/listing') as typeof import('../../output/listing');
-      out(renderPrintcert(certs, { rfc: a.rfc }));
+      out(renderPrintcert(certs, { rfc: a.rfc, jdk: KEYTOOL_JDK }));
     },
   },
   version: {
@@ -591,7 +591,7 @@ function installReply(s: Session, entry: Extract<Entry, { type: 'PrivateKeyEntry
     err('');
     process.stderr.write('Top-level certificate in reply:\n\n'); // println of a text ending in a line end
     const { renderPrintcert } = require('../../output/listing') as typeof import('../../output/listing');
-    out(renderPrintcert([plan.untrustedTop]));
+    out(renderPrintcert([plan.untrustedTop], { jdk: KEYTOOL_JDK }));
     err('');
     process.stderr.write('... is not trusted. ');
     if (!askYesNoSync('Install reply anyway? [no]:  ')) {
@@ -640,7 +640,7 @@ function cacertsEntries(): { alias: string; cert: Uint8Array }[] {
  */
 function trustedCertAccepted(s: Session, cert: Uint8Array): boolean {
   const { establishesChain, isSelfSignedCertificate } = require('../../ops/reply') as typeof import('../../ops/reply');
-  const show = () => out((require('../../output/listing') as typeof import('../../output/listing')).renderPrintcert([cert]));
+  const show = () => out((require('../../output/listing') as typeof import('../../output/listing')).renderPrintcert([cert], { jdk: KEYTOOL_JDK }));
   const inStore = s.store.entries.find((e) => (e.type === 'trustedCertEntry' ? bytesEqual(e.cert, cert) : e.type === 'PrivateKeyEntry' && e.chain.length > 0 && bytesEqual(e.chain[0], cert)));
   if (inStore) {
     err(`Certificate already exists in keystore under alias <${inStore.alias}>`);

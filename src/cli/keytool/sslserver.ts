@@ -8,7 +8,7 @@ import { KtoolError } from '../../model/errors';
 import { fetchChain, parseHostPort } from '../../net/fetch';
 import { renderPrintcert } from '../../output/listing';
 import { renderPrintcertStderr } from '../../output/keytool-text';
-import type { KeytoolArgs } from './args';
+import { type KeytoolArgs, KEYTOOL_JDK } from './args';
 import { jEx } from './errors';
 
 /** keytool has no timeout option for this; ktool bounds it as `ktool fetch` does by default. */
@@ -28,9 +28,9 @@ export async function printSslServer(a: KeytoolArgs): Promise<void> {
   const line = (s: string): string => (s.endsWith('\n') ? s : `${s}\n`);
   let out = '';
   certs.forEach((der, i) => {
-    out += a.rfc ? line(renderPrintcert([der], { rfc: true })) : `Certificate #${i}\n====================================\n${line(renderPrintcert([der]))}\n`;
+    out += a.rfc ? line(renderPrintcert([der], { rfc: true, jdk: KEYTOOL_JDK })) : `Certificate #${i}\n====================================\n${line(renderPrintcert([der], { jdk: KEYTOOL_JDK }))}\n`;
   });
   process.stdout.write(out);
-  const warnings = renderPrintcertStderr(certs);
+  const warnings = renderPrintcertStderr(certs, { jdk: KEYTOOL_JDK });
   if (warnings) process.stderr.write(warnings);
 }
