@@ -186,7 +186,45 @@ describe('ktool verify agrees with openssl verify', () => {
   });
 });
 
+describe('ktool verify: CRLs for the whole chain, purposes, openssl CRLs', () => {
+  const both = (ours: string[], theirs: string[]) => {
+    const r = run(['verify', 'server.pem', '--untrusted', 'inter.pem', '--trust', 'root.pem', ...ours]);
+    const o = openssl(['verify', '-CAfile', 'root.pem', '-untrusted', 'inter.pem', ...theirs, 'server.pem'], { cwd: dir });
+    return { ktool: r.status === 0, openssl: o.status === 0, r };
+  };
+  test('--crl-check-all needs the root\'s CRL for the intermediate too, as openssl -crl_check_all', () => {
+    const leafOnly = both(['--crl', 'inter.crl', '--crl-check-all'], ['-crl_check_all', '-CRLfile', 'inter.crl']);
+    expect(leafOnly).toMatchObject({ ktool: false, openssl: false });
+    expect(leafOnly.r.status).toBe(11);
+    expect(leafOnly.r.stdout + leafOnly.r.stderr).toMatch(/CRL_MISSING/);
+    expect(both(['--crl', 'inter.crl', '--crl', 'root.crl', '--crl-check-all'], ['-crl_check_all', '-CRLfile', 'inter.crl', '-CRLfile', 'root.crl'])).toMatchObject({ ktool: true, openssl: true });
+  });
+  test('a server certificate is refused for the client purpose (EKU), as openssl -purpose sslclient', () => {
+    const c = both(['--purpose', 'client'], ['-purpose', 'sslclient']);
+    expect(c).toMatchObject({ ktool: false, openssl: false });
+    expect(c.r.stdout + c.r.stderr).toMatch(/PURPOSE|EKU|clientAuth/i);
+    expect(both(['--purpose', 'server'], ['-purpose', 'sslserver'])).toMatchObject({ ktool: true, openssl: true });
+  });
+  test('crl print reads an openssl CRL (PEM and DER) and checks it with --ca', () => {
+    for (const crl of ['inter.crl', 'inter.crl.der']) {
+      const r = run(['crl', 'print', crl, '--ca', 'inter.pem']);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/Intermediate/);
+      expect(r.stdout).toMatch(/[Rr]evoked/);
+    }
+    expect(run(['crl', 'print', 'inter.crl', '--ca', 'root.pem']).status).not.toBe(0); // not the issuer
+  });
+});
+
 describe('ktool expiry', () => {
+  test('--at computes the days as of another time', () => {
+    // expired.pem is valid 2020-01-01 .. 2021-01-01.
+    const inside = JSON.parse(run(['expiry', 'expired.pem', '--at', '2020-06-01T00:00:00Z', '--json']).stdout);
+    expect(inside.certificates[0]).toMatchObject({ status: 'ok', daysLeft: 214 });
+    expect(run(['expiry', 'expired.pem', '--at', '2020-12-15T00:00:00Z', '--within', '30d']).status).toBe(20);
+    expect(run(['expiry', 'server.pem', '--at', '2099-01-01T00:00:00Z']).status).toBe(21);
+  });
+
   test('exit 0 when all are outside the window', () => {
     const r = run(['expiry', 'server.pem', 'root.pem', '--within', '30d']);
     expect(r.status).toBe(0);
