@@ -128,6 +128,7 @@ describe('keytool syntax: error paths', () => {
     ['export missing alias', ['-exportcert', '-keystore', 'a.jks', ...SP('changeit'), '-alias', 'nope']],
     ['keypasswd on PKCS12', ['-keypasswd', '-keystore', 'b.p12', ...SP('p12-pass-17'), '-alias', 'root-ca', '-new', 'newkeypw']],
     ['printcert missing file', ['-printcert', '-file', 'missing.pem']],
+    ['exportcert into a missing directory', ['-exportcert', '-keystore', 'a.jks', ...SP('changeit'), '-alias', 'root-ca', '-file', 'no-such-dir/root.crt']],
   ])('%s', (name, step) => {
     const { realDir } = expectSame(`err-${name.replace(/\W+/g, '-')}`, [step as string[]]);
     void realDir;

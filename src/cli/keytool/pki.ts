@@ -13,7 +13,7 @@ import { privateKeyObject } from '../../x509/keyinfo';
 import { readFileOrFail } from '../files';
 import { type KeytoolArgs, KEYTOOL_JDK } from './args';
 import { JavaStyleError, jEx } from './errors';
-import { type Handler, type Session, askPassword, readStdinLine } from './run';
+import { type Handler, type Session, askPassword, readStdinLine, writeKeytoolFile } from './run';
 
 const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
 const err = (s: string) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`);
@@ -188,7 +188,7 @@ async function certreq(a: KeytoolArgs, s: Session): Promise<void> {
   if (entry.chain.length === 0) throw jEx(`${alias} has no public key (certificate)`);
   const der = asKeytool(() => pki.certificateRequest({ key, cert: entry.chain[0], dname: a.dname, sigalg: a.sigalg, ext: a.ext }));
   const pemText = text().keytoolPem('NEW CERTIFICATE REQUEST', der, KEYTOOL_JDK);
-  if (a.file) fs.writeFileSync(a.file, pemText);
+  if (a.file) writeKeytoolFile(a.file, Buffer.from(pemText));
   else process.stdout.write(pemText);
 }
 
@@ -209,7 +209,7 @@ async function gencert(a: KeytoolArgs, s: Session): Promise<void> {
     }),
   );
   const bytes = r.output.map((c) => (a.rfc ? Buffer.from(text().pemCertificate(c, KEYTOOL_JDK)) : Buffer.from(c)));
-  if (a.outfile) fs.writeFileSync(a.outfile, Buffer.concat(bytes));
+  if (a.outfile) writeKeytoolFile(a.outfile, Buffer.concat(bytes));
   else process.stdout.write(Buffer.concat(bytes));
 }
 

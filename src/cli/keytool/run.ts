@@ -12,7 +12,7 @@ import { type DecodedStore, type Entry, type KeyStore, type StoreType, isPasswor
 import { openPrivateKey, openSecretKey, sealEntries } from '../../ops/keys';
 import { bytesEqual } from '../../util/bytes';
 import { writeStdout } from '../context';
-import { acquireFileLock, readFileOrFail } from '../files';
+import { acquireFileLock, atomicWrite, readFileOrFail } from '../files';
 import { loadStoreFile, saveStoreFile } from '../store-file';
 import { type KeytoolArgs, KEYTOOL_JDK, KeytoolUsageError, parseKeytoolArgs } from './args';
 import { JavaStyleError, jEx, keytoolErrorLine } from './errors';
@@ -259,6 +259,17 @@ function jksWarning(s: Session): void {
   );
 }
 
+/** An output file (-file, -outfile), written atomically; failures worded as Java's FileOutputStream. */
+export function writeKeytoolFile(file: string, bytes: Uint8Array): void {
+  try {
+    fs.accessSync(path.dirname(path.resolve(file)), fs.constants.W_OK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new JavaStyleError('java.io.FileNotFoundException', `${file} (${code === 'ENOENT' ? 'No such file or directory' : 'Permission denied'})`);
+  }
+  atomicWrite(file, bytes);
+}
+
 export function requireEntry(s: Session, alias: string): Entry {
   const e = findEntry(s.store, alias);
   if (!e) throw jEx(`Alias <${alias}> does not exist`);
@@ -310,7 +321,7 @@ const HANDLERS: Record<string, Handler> = {
       const { pemCertificate } = require('../../output/keytool-text') as typeof import('../../output/keytool-text');
       const bytes = a.rfc ? Buffer.from(pemCertificate(cert, KEYTOOL_JDK)) : Buffer.from(cert);
       if (a.file) {
-        fs.writeFileSync(a.file, bytes);
+        writeKeytoolFile(a.file, bytes);
         err(`Certificate stored in file <${a.file}>`);
       } else process.stdout.write(bytes);
     },
