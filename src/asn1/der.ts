@@ -357,7 +357,20 @@ export function integer(v: number | bigint | Uint8Array): Uint8Array {
   return tlv(TAG.INTEGER, Uint8Array.from(out));
 }
 
+// Encoded OIDs by their dotted text: the same few recur in every bag of a store (bounded, as decoding's).
+const oidEncodings = new Map<string, Uint8Array>();
+
 export function oid(dotted: string): Uint8Array {
+  let enc = oidEncodings.get(dotted);
+  if (enc === undefined) {
+    enc = encodeOid(dotted);
+    if (oidEncodings.size < 4096) oidEncodings.set(dotted, enc);
+  }
+  // A copy: callers own what they are given.
+  return enc.slice();
+}
+
+function encodeOid(dotted: string): Uint8Array {
   const parts = dotted.split('.').map((p) => BigInt(p));
   if (parts.length < 2) throw new Error(`bad OID ${dotted}`);
   const arcs = [parts[0] * 40n + parts[1], ...parts.slice(2)];
