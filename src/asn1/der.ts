@@ -301,6 +301,47 @@ function tlvOf(tag: number, items: readonly Uint8Array[]): Uint8Array {
 }
 
 export const seq = (...items: Uint8Array[]): Uint8Array => tlvOf(TAG.SEQUENCE, items);
+
+/**
+ * A DER element not written out yet: the outer layers of a big store (ContentInfo around
+ * EncryptedData around megabytes of ciphertext) are laid out once by writeDer instead of being
+ * copied at every level.
+ */
+export interface DeferredDer {
+  readonly tag: number;
+  readonly parts: readonly DerPart[];
+  readonly contentLength: number;
+}
+export type DerPart = Uint8Array | DeferredDer;
+
+const partLength = (p: DerPart): number => (p instanceof Uint8Array ? p.length : 1 + encodeLength(p.contentLength).length + p.contentLength);
+
+export function deferred(tag: number, parts: readonly DerPart[]): DeferredDer {
+  let n = 0;
+  for (const p of parts) n += partLength(p);
+  return { tag, parts, contentLength: n };
+}
+
+/** The bytes of `root`, in one allocation. */
+export function writeDer(root: DerPart): Uint8Array {
+  if (root instanceof Uint8Array) return root;
+  const out = new Uint8Array(partLength(root));
+  let o = 0;
+  const put = (p: DerPart): void => {
+    if (p instanceof Uint8Array) {
+      out.set(p, o);
+      o += p.length;
+      return;
+    }
+    out[o++] = p.tag;
+    const len = encodeLength(p.contentLength);
+    out.set(len, o);
+    o += len.length;
+    for (const q of p.parts) put(q);
+  };
+  put(root);
+  return out;
+}
 /** SET in the order given (the JDK writes PKCS#12 attribute SETs unsorted). */
 export const set = (...items: Uint8Array[]): Uint8Array => tlvOf(TAG.SET, items);
 /** SET OF in DER order (sorted by encoding), as certificates and CRLs require. */

@@ -169,7 +169,9 @@ function nodeCbc(mode: 'encrypt' | 'decrypt', cipher: string, key: Uint8Array, i
     throw new KtoolError('UNSUPPORTED', `cipher ${cipher} unavailable: ${(e as Error).message}`);
   }
   try {
-    return new Uint8Array(Buffer.concat([c.update(data), c.final()]));
+    // A Uint8Array view of the joined output, not another copy (megabytes for a big store).
+    const out = Buffer.concat([c.update(data), c.final()]);
+    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   } catch {
     if (mode === 'decrypt') throw wrongPassword();
     throw new KtoolError('UNSUPPORTED', `cipher ${cipher} failed`);

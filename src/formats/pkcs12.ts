@@ -10,7 +10,7 @@
  * Writing produces the JDK's layout: a plain `data` ContentInfo with individually shrouded key and
  * secret bags first, then the certificates in one encryptedData (or plain data), then MacData.
  */
-import { Asn1, TAG, bmpString, explicit, implicit, integer, nullValue, octetString, oid, seq, set } from '../asn1/der';
+import { Asn1, type DeferredDer, type DerPart, TAG, bmpString, deferred, explicit, integer, nullValue, octetString, oid, seq, set, writeDer } from '../asn1/der';
 import { OID } from '../asn1/oids';
 import { pbeDecrypt, pbeEncrypt, readPbeSpec } from '../crypto/pbe';
 import { buildMacData, readMacData, verifyMac } from '../crypto/pkcs12-mac';
@@ -481,7 +481,7 @@ function bagAttributes(friendlyName: string | undefined, keyId: Uint8Array | und
 const certBag = (der: Uint8Array, attrs: Uint8Array): Uint8Array =>
   seq(oid(OID.certBag), explicit(0, seq(oid(OID.x509Certificate), explicit(0, octetString(der)))), attrs);
 
-const dataContentInfo = (content: Uint8Array): Uint8Array => seq(oid(OID.data), explicit(0, octetString(content)));
+const dataContentInfo = (content: Uint8Array): DeferredDer => deferred(TAG.SEQUENCE, [oid(OID.data), deferred(0xa0, [deferred(TAG.OCTET_STRING, [content])])]);
 
 /** The friendlyName to write: the one read (keeps its case) while it still names this alias. */
 function nameFor(e: Entry): string {
@@ -545,21 +545,23 @@ function encode(store: KeyStore, password: string | null, options: EncodeOptions
     }
   }
 
-  const contentInfos: Uint8Array[] = [];
+  // The outer layers are deferred (written out once): with 10,000 certificates each would otherwise
+  // copy the whole store again.
+  const contentInfos: DerPart[] = [];
   if (keyBags.length > 0) contentInfos.push(dataContentInfo(seq(...keyBags)));
   if (certBags.length > 0) {
     const safe = seq(...certBags);
     if (password !== null && profile.certProtection) {
       const { algorithmIdentifier, ciphertext } = pbeEncrypt(safe, password, profile.certProtection, random);
-      const encryptedData = seq(integer(0), seq(oid(OID.data), algorithmIdentifier, implicit(0, ciphertext)));
-      contentInfos.push(seq(oid(OID.encryptedData), explicit(0, encryptedData)));
+      const encryptedData = deferred(TAG.SEQUENCE, [integer(0), deferred(TAG.SEQUENCE, [oid(OID.data), algorithmIdentifier, deferred(0x80, [ciphertext])])]);
+      contentInfos.push(deferred(TAG.SEQUENCE, [oid(OID.encryptedData), deferred(0xa0, [encryptedData])]));
     } else contentInfos.push(dataContentInfo(safe));
   }
-  const authSafe = seq(...contentInfos);
-  const parts = [integer(3), dataContentInfo(authSafe)];
+  const authSafe = writeDer(deferred(TAG.SEQUENCE, contentInfos));
+  const parts: DerPart[] = [integer(3), dataContentInfo(authSafe)];
   // Like JDK 25, a null password writes a password-less file (no MAC, certificates in plain data).
   if (password !== null && profile.mac) parts.push(buildMacData(profile.mac, password, authSafe, random));
-  return seq(...parts);
+  return writeDer(deferred(TAG.SEQUENCE, parts));
 }
 
 export const pkcs12Codec: StoreCodec = { decode, encode };
