@@ -2,7 +2,7 @@
  * ktool's entry point. A first argument that is a keytool command (-list, -importcert, ...) switches to
  * keytool compatibility mode; everything else is the modern kebab-case CLI.
  */
-import { Command, CommanderError } from 'commander';
+import type { Command } from 'commander';
 import { KtoolError } from '../model/errors';
 import { guardStdout } from './context';
 import { EXIT, exitStatus } from './exit-codes';
@@ -23,6 +23,8 @@ const COMMAND_MODULES: Record<string, string> = {
 
 /** The whole program, or with `only` (a command name) just that command, so start-up skips unused modules. */
 export function buildProgram(only?: string): Command {
+  // commander is loaded here, not at the top: keytool mode never needs it.
+  const { Command } = require('commander') as typeof import('commander');
   const program = new Command('ktool')
     .description('Java keystores (JKS, JCEKS, PKCS#12), PEM conversion, PKI and JDBC/TLS configuration without a JVM.\nkeytool syntax works too: ktool -list -v -keystore x.jks -storepass:env PW')
     .version(require('../../package.json').version, '--version')
@@ -44,6 +46,7 @@ export function reportError(e: unknown): number {
     process.stderr.write(`ktool: ${e.message}\n`);
     return exitStatus(e);
   }
+  const { CommanderError } = require('commander') as typeof import('commander');
   if (e instanceof CommanderError) {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
     return EXIT.USAGE; // commander already printed its message
@@ -54,11 +57,22 @@ export function reportError(e: unknown): number {
   return EXIT.INTERNAL;
 }
 
+/**
+ * keytool syntax: the first argument is a keytool command, or (keytool takes its options in any order,
+ * `keytool -keystore x.jks -list`) a single-dash option with a keytool command somewhere after it.
+ */
+export function isKeytoolSyntax(argv: readonly string[]): boolean {
+  const isCommand = (a: string) => KEYTOOL_COMMANDS.has(a.split(':')[0].toLowerCase());
+  if (argv.length === 0) return false;
+  if (isCommand(argv[0])) return true;
+  return /^-[^-]/.test(argv[0]) && argv.some(isCommand);
+}
+
 export async function main(argv: string[]): Promise<void> {
   // An early-closed stdout (EPIPE) ends the output quietly in both modes (policy in ./context).
   guardStdout();
   let status: number;
-  if (argv.length > 0 && KEYTOOL_COMMANDS.has(argv[0].split(':')[0].toLowerCase())) {
+  if (isKeytoolSyntax(argv)) {
     const { runKeytool } = require('./keytool/run') as typeof import('./keytool/run');
     status = await runKeytool(argv);
   } else {

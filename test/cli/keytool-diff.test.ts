@@ -109,6 +109,7 @@ describe('keytool syntax: listings', () => {
     ['-storepass:file', ['-list', '-keystore', 'a.jks', '-storepass:file', 'pw.txt']],
     ['-storetype JKS on a PKCS12 (dual format)', ['-list', '-keystore', 'b.p12', '-storetype', 'JKS', ...SP('p12-pass-17')]],
     ['case-insensitive options', ['-LIST', '-KeyStore', 'a.jks', '-STOREPASS', 'changeit']],
+    ['options before the command', ['-keystore', 'a.jks', '-storepass', 'changeit', '-v', '-list']],
   ])('%s', (name, step) => {
     expectSame(`list-${name.replace(/\W+/g, '-')}`, [step as string[]]);
   });
