@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { parseStoreType } from '../formats';
 import { KtoolError } from '../model/errors';
-import type { StoreType } from '../model/keystore';
+import type { KeyStore, StoreType } from '../model/keystore';
 import { readFileOrFail } from './files';
 import { type PasswordSource, sourceFromOptions, obtainPassword } from './passwords';
 
@@ -66,3 +66,40 @@ export function integerOption(flag: string): (value: string) => number {
 }
 
 export const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+/**
+ * On a terminal, the key passwords that `passwordFor` gets wrong (or lacks) are asked for, as keytool
+ * asks "Enter key password for <alias>"; the answers go into `perAlias`. Without a terminal nothing is
+ * asked and the command fails later naming the alias. Keys a PKCS#12 store protects with its store
+ * password are not asked for.
+ */
+export async function askWrongKeyPasswords(store: KeyStore, passwordFor: (alias: string) => string | undefined, perAlias: Map<string, string>, aliases?: readonly string[]): Promise<void> {
+  if (!process.stdin.isTTY) return;
+  const { openPrivateKey, openSecretKey } = require('../ops/keys') as typeof import('../ops/keys');
+  const { promptPassword } = require('./passwords') as typeof import('./passwords');
+  for (const e of store.entries) {
+    if (e.type === 'trustedCertEntry' || (aliases && !aliases.includes(e.alias))) continue;
+    if ((e.type === 'PrivateKeyEntry' && e.key.form === 'plain') || (e.type === 'SecretKeyEntry' && e.secret.form === 'plain')) continue;
+    const opens = (pw: string | undefined): boolean => {
+      if (pw === undefined) return false;
+      try {
+        if (e.type === 'PrivateKeyEntry') openPrivateKey(e, pw);
+        else openSecretKey(e, pw);
+        return true;
+      } catch (x) {
+        if (x instanceof KtoolError && x.code === 'WRONG_PASSWORD') return false;
+        throw x;
+      }
+    };
+    if (opens(passwordFor(e.alias))) continue;
+    if (store.type === 'PKCS12') continue; // keys use the store password: nothing else to ask
+    for (let tries = 0; tries < 3; tries++) {
+      const pw = await promptPassword(`Enter key password for <${e.alias}>: `);
+      if (opens(pw)) {
+        perAlias.set(e.alias, pw);
+        break;
+      }
+      process.stderr.write(`ktool: that is not the key password of <${e.alias}>\n`);
+    }
+  }
+}

@@ -9,7 +9,7 @@ import { openPrivateKey } from '../../ops/keys';
 import { stdio } from '../context';
 import { atomicWrite } from '../files';
 import { loadStoreFile, saveStoreFile, storeExists } from '../store-file';
-import { collect, keyPasswordMap, password, passwordOptions, readStoreType, storeTypeOption } from '../options';
+import { askWrongKeyPasswords, collect, keyPasswordMap, password, passwordOptions, readStoreType, storeTypeOption } from '../options';
 import { pkcs12ProfileOption, readProfile, warnIfJdk17CannotOpen } from '../profile';
 
 export function register(program: Command): void {
@@ -42,6 +42,7 @@ export function register(program: Command): void {
     const perAlias = keyPasswordMap(opts);
     const { store: source } = loadStoreFile(input, storepass ?? null, readStoreType(opts.storetype));
     const sourceKeyPassword = (alias: string) => perAlias.get(alias) ?? keypass ?? storepass;
+    await askWrongKeyPasswords(source, sourceKeyPassword, perAlias);
 
     if (target === 'PEM') {
       const destkeypass = await password(opts, 'destkeypass', 'PEM key passphrase');

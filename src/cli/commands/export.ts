@@ -7,7 +7,7 @@ import { concatBytes } from '../../util/bytes';
 import { stdio } from '../context';
 import { atomicWrite } from '../files';
 import { loadStoreFile } from '../store-file';
-import { password, passwordOptions, readStoreType, storeTypeOption } from '../options';
+import { askWrongKeyPasswords, password, passwordOptions, readStoreType, storeTypeOption } from '../options';
 
 export function register(program: Command): void {
   const cmd = program
@@ -37,7 +37,10 @@ export function register(program: Command): void {
     let holdsKey = false;
     if (opts.key) {
       if (entry.type !== 'PrivateKeyEntry') throw new KtoolError('UNSUPPORTED', `${file}: alias <${entry.alias}> is a ${entry.type}, not a private key entry`);
-      const keypass = (await password(opts, 'keypass', 'key password')) ?? storepass;
+      const given = (await password(opts, 'keypass', 'key password')) ?? storepass;
+      const asked = new Map<string, string>();
+      await askWrongKeyPasswords(store, () => given, asked, [entry.alias]);
+      const keypass = asked.get(entry.alias) ?? given;
       if (keypass === undefined && entry.key.form === 'encrypted') throw new KtoolError('USAGE', `alias ${entry.alias}: key password needed (--keypass…)`);
       const pkcs8 = inContext(file, () => openPrivateKey(entry, keypass ?? ''));
       const outPass = await password(opts, 'outKeypass', 'export passphrase');

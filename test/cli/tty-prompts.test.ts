@@ -1,0 +1,60 @@
+/**
+ * Passwords typed on a terminal: under a real pseudo-terminal (util-linux `script`), ktool asks for
+ * what it was not given — the store password, and each key password that the store password does not
+ * open — without echoing what is typed.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { KTOOL_BIN } from '../helpers/cli';
+import { fixturePath } from '../helpers/fixtures';
+import { JDK17_HOME, keytool, tempDir } from '../helpers/jdk';
+
+let work: string;
+beforeAll(() => {
+  if (!fs.existsSync('/usr/bin/script')) throw new Error('util-linux script is needed for the terminal tests (apt-get install util-linux)');
+  work = tempDir('tty');
+  fs.copyFileSync(fixturePath('stores/jks17-keypass.jks'), path.join(work, 'kp.jks'));
+});
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+/** Runs ktool ARGS on a pseudo-terminal, typing each answer (followed by Enter) 0.6 s apart. */
+function onTerminal(args: string[], answers: string[]): Promise<{ status: number; screen: string }> {
+  const quoted = [process.execPath, KTOOL_BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  return new Promise((resolve) => {
+    const p = spawn('/usr/bin/script', ['-qec', quoted, '/dev/null'], { cwd: work, env: { ...process.env, TZ: 'UTC' } });
+    let screen = '';
+    p.stdout.on('data', (d) => (screen += d));
+    p.stderr.on('data', (d) => (screen += d));
+    answers.forEach((a, i) => setTimeout(() => p.stdin.write(`${a}\r`), 600 * (i + 1)));
+    setTimeout(() => p.stdin.end(), 600 * (answers.length + 1));
+    p.on('close', (status) => resolve({ status: status ?? -1, screen }));
+  });
+}
+
+test('list: the store password is asked for and not echoed', async () => {
+  const r = await onTerminal(['list', 'kp.jks'], ['store-pass-17']);
+  expect(r.screen).toMatch(/Enter keystore password:/);
+  expect(r.screen).toMatch(/Your keystore contains 3 entries/);
+  expect(r.screen).not.toMatch(/store-pass-17/);
+  expect(r.status).toBe(0);
+}, 20000);
+
+test('convert: each key password the store password does not open is asked for, by alias', async () => {
+  const r = await onTerminal(['convert', 'kp.jks', 'out.p12', '--deststorepass', 'changeit'], ['store-pass-17', 'rsa-key-pass', 'dsa-key-pass']);
+  expect(r.screen).toMatch(/Enter key password for <rsa 4096 server>:/);
+  expect(r.screen).toMatch(/Enter key password for <dsa-2048>:/);
+  expect(r.screen).not.toMatch(/rsa-key-pass|dsa-key-pass|store-pass-17/);
+  expect(r.status).toBe(0);
+  const listed = keytool(JDK17_HOME(), ['-list', '-keystore', 'out.p12', '-storepass', 'changeit'], { cwd: work });
+  expect(listed.stdout).toMatch(/Your keystore contains 3 entries/);
+  expect(listed.stdout.match(/PrivateKeyEntry/g)).toHaveLength(2);
+}, 30000);
+
+test('export --key: three wrong answers end with the alias named, nothing written', async () => {
+  const r = await onTerminal(['export', 'kp.jks', '--alias', 'dsa-2048', '--key', '--storepass', 'store-pass-17', '--out', 'k.pem'], ['nope1', 'nope2', 'nope3']);
+  expect(r.screen.match(/Enter key password for <dsa-2048>:/g)).toHaveLength(3);
+  expect(r.screen).toMatch(/kp\.jks: alias dsa-2048: cannot recover key \(wrong key password\)/);
+  expect(r.status).toBe(3);
+  expect(fs.existsSync(path.join(work, 'k.pem'))).toBe(false);
+}, 30000);
