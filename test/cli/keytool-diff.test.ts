@@ -115,6 +115,26 @@ describe('keytool syntax: listings', () => {
   });
 });
 
+describe('keytool syntax: -list warnings on standard error', () => {
+  test('weak signature and key lines and the migration advice, in keytool\'s one block', () => {
+    const dir = path.join(root, 'list-warnings');
+    setup(dir);
+    // A store with a weak certificate, made by the real keytool.
+    const made = keytool(JDK17_HOME(), ['-genkeypair', '-keyalg', 'RSA', '-keysize', '1024', '-sigalg', 'SHA1withRSA', '-dname', 'CN=weak', '-alias', 'weak', '-keystore', 'weak.jks', '-storetype', 'JKS', ...SP('changeit')], { cwd: dir });
+    expect(made.status).toBe(0);
+    for (const args of [
+      ['-list', '-keystore', 'weak.jks', ...SP('changeit')],
+      ['-list', '-v', '-keystore', 'weak.jks', ...SP('changeit')],
+      ['-list', '-keystore', 'a.jks', ...SP('changeit')],
+      ['-list', '-alias', 'weak', '-keystore', 'weak.jks', ...SP('changeit')],
+    ]) {
+      const real = keytool(JDK17_HOME(), args, { cwd: dir });
+      const ours = ktool(args, { cwd: dir });
+      expect({ args, status: ours.status, stderr: ours.stderr }).toEqual({ args, status: real.status, stderr: real.stderr });
+    }
+  });
+});
+
 describe('keytool syntax: error paths', () => {
   test.each([
     ['missing alias', ['-list', '-keystore', 'a.jks', ...SP('changeit'), '-alias', 'nope']],

@@ -37,6 +37,8 @@ export interface Session {
   displayType?: StoreType;
   /** Passwords for keys added in plain form whose password is not the session's (-importkeystore). */
   keyPasswords?: Map<string, string>;
+  /** The closing "Warning:" block was printed already (-list prints it with its weak-key lines). */
+  warned?: boolean;
 }
 
 export async function runKeytool(argv: string[]): Promise<number> {
@@ -250,7 +252,7 @@ function persist(s: Session): void {
 
 /** keytool's migration advice for JKS/JCEKS files holding more than trusted certificates. */
 function jksWarning(s: Session): void {
-  if (s.store.type === 'PKCS12' || !fs.existsSync(s.file)) return;
+  if (s.warned || s.store.type === 'PKCS12' || !fs.existsSync(s.file)) return;
   if (s.store.entries.every((e) => e.type === 'trustedCertEntry')) return;
   err('');
   err('Warning:');
@@ -304,9 +306,14 @@ const HANDLERS: Record<string, Handler> = {
     creates: false,
     writes: false,
     run(a, s) {
-      const { renderKeytoolList } = require('../../output/listing') as typeof import('../../output/listing');
+      const { renderKeytoolList, renderKeytoolListStderr } = require('../../output/listing') as typeof import('../../output/listing');
       if (a.alias !== undefined) requireEntry(s!, a.alias);
-      out(renderKeytoolList(s!.store, { verbose: a.verbose, rfc: a.rfc, alias: a.alias, displayType: s!.displayType, jdk: KEYTOOL_JDK }));
+      const opts = { verbose: a.verbose, rfc: a.rfc, alias: a.alias, displayType: s!.displayType, jdk: KEYTOOL_JDK };
+      out(renderKeytoolList(s!.store, opts));
+      // keytool's closing block: weak-algorithm lines and the JKS/JCEKS migration advice together.
+      const { after } = renderKeytoolListStderr(s!.store, { ...opts, fileName: s!.file });
+      if (after) err(after);
+      s!.warned = true;
     },
   },
   exportcert: {
