@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { manifest, fixturePath, type ManifestStore } from '../helpers/fixtures';
-import { JDK17_HOME, JDK25_HOME, keytool, openssl, tempDir } from '../helpers/jdk';
+import { JDK17_HOME, JDK25_HOME, keytool, openssl, opensslIn, tempDir } from '../helpers/jdk';
 import { KTOOL_BIN, ktool, entriesIn, fingerprintsIn } from '../helpers/cli';
 
 const SAMPLES = path.resolve(__dirname, '../../samples');
@@ -365,10 +365,7 @@ describe('inspect warnings', () => {
   beforeAll(() => {
     dir = path.join(work, 'inspect-warnings');
     fs.mkdirSync(dir);
-    const run = (args: string[]) => {
-      const r = openssl(args, { cwd: dir });
-      if (r.status !== 0) throw new Error(`openssl ${args.join(' ')}: ${r.stderr}`);
-    };
+    const run = opensslIn(dir);
     // An expired certificate (OpenSSL 3.0 cannot backdate one): ktool genkeypair -startdate, as keytool.
     ok(['genkeypair', path.join(dir, 'old.p12'), '--alias', 'old', '--dname', 'CN=Expired CA', '--keyalg', 'EC', '--startdate', '2020/01/01', '--validity', '30', '--storepass', 'changeit']);
     ok(['export', path.join(dir, 'old.p12'), '--alias', 'old', '--storepass', 'changeit', '--out', path.join(dir, 'expired.pem')]);

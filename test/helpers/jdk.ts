@@ -48,6 +48,14 @@ export function openssl(args: string[], opts: { cwd?: string; input?: string | B
   };
 }
 
+/** openssl in `cwd` that must succeed (set-up steps): its failure throws with openssl's message. */
+export function opensslIn(cwd: string): (args: string[]) => void {
+  return (args) => {
+    const r = openssl(args, { cwd });
+    if (r.status !== 0) throw new Error(`openssl ${args.join(' ')}: ${r.stderr}`);
+  };
+}
+
 /** A fresh temporary directory for one test file. */
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(require('node:os').tmpdir(), `ktool-${prefix}-`));

@@ -14,7 +14,7 @@ import { renderConfig } from '../../src/output/config';
 import { escapePropertiesValue, renderProperties } from '../../src/output/config/java-properties';
 import { renderPropertiesXml } from '../../src/output/config/properties-xml';
 import { sqlserverValue } from '../../src/ops/jdbc/sqlserver';
-import { JDK17_HOME, JDKS, openssl, tempDir } from '../helpers/jdk';
+import { JDK17_HOME, JDKS, openssl, opensslIn, tempDir } from '../helpers/jdk';
 
 const PG_JAR = '/usr/share/java/postgresql.jar';
 const MARIADB_JAR = '/usr/share/java/mariadb-java-client.jar';
@@ -508,10 +508,7 @@ describe('material checks', () => {
   beforeAll(() => {
     pki = path.join(work, 'pki');
     fs.mkdirSync(pki);
-    const run = (args: string[]) => {
-      const r = openssl(args, { cwd: pki });
-      if (r.status !== 0) throw new Error(`openssl ${args.join(' ')}: ${r.stderr}`);
-    };
+    const run = opensslIn(pki);
     fs.writeFileSync(path.join(pki, 'ca.ext'), 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n');
     fs.writeFileSync(path.join(pki, 'client.ext'), 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=clientAuth\n');
     fs.writeFileSync(path.join(pki, 'server.ext'), 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:db.example.com\n');
