@@ -95,6 +95,16 @@ function sleepSync(ms: number): void {
  * dead process is taken over. Read-modify-write of a store happens while holding it, so concurrent
  * ktool runs never lose updates.
  */
+const EMPTY_LOCK_STALE_MS = 1000;
+
+function lockAgeMs(lock: string): number {
+  try {
+    return Date.now() - fs.statSync(lock).mtimeMs;
+  } catch {
+    return 0; // gone: the next attempt creates it
+  }
+}
+
 export function acquireFileLock(file: string): () => void {
   const lock = `${file}.lock`;
   const deadline = Date.now() + LOCK_TIMEOUT_MS;
@@ -113,7 +123,9 @@ export function acquireFileLock(file: string): () => void {
       } catch {
         continue; // released meanwhile
       }
-      if (Number.isInteger(holder) && holder > 0 && !pidAlive(holder)) {
+      // Stale: its holder is dead, or it is empty (a holder killed between creating the file and
+      // writing its pid, which a live one does at once) and a moment old.
+      if ((Number.isInteger(holder) && holder > 0 && !pidAlive(holder)) || (!(holder > 0) && lockAgeMs(lock) > EMPTY_LOCK_STALE_MS)) {
         try {
           fs.unlinkSync(lock);
         } catch {

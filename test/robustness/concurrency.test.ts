@@ -36,3 +36,25 @@ test.each(['p12', 'jks'])(`${N} concurrent imports into one .%s store keep all $
   // Nothing but the store is left behind (no temp files from the atomic writes).
   expect(fs.readdirSync(dir)).toEqual([`trust.${ext}`]);
 });
+
+test('a lock left empty by a writer killed before it wrote its pid is taken over after a second', () => {
+  const dir = tempDir('stale-lock');
+  const store = path.join(dir, 'trust.p12');
+  const cert = path.join(FIXTURES_DIR, 'pem/cacerts-17.p12', fs.readdirSync(path.join(FIXTURES_DIR, 'pem/cacerts-17.p12')).sort()[0]);
+  // An old empty lock: taken over at once.
+  fs.writeFileSync(`${store}.lock`, '');
+  const old = new Date(Date.now() - 5000);
+  fs.utimesSync(`${store}.lock`, old, old);
+  let t0 = Date.now();
+  expect(ktool(['import', store, '--cert', cert, '--alias', 'a', '--storepass', 'changeit']).status).toBe(0);
+  expect(Date.now() - t0).toBeLessThan(5000);
+  expect(fs.existsSync(`${store}.lock`)).toBe(false);
+  // A fresh empty lock: waited for (a live holder writes its pid at once), then taken over.
+  fs.writeFileSync(`${store}.lock`, '');
+  t0 = Date.now();
+  const r = ktool(['import', store, '--cert', cert, '--alias', 'b', '--storepass', 'changeit']);
+  expect(r.status).toBe(0);
+  expect(Date.now() - t0).toBeGreaterThanOrEqual(900);
+  expect(fs.existsSync(`${store}.lock`)).toBe(false);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
