@@ -26,7 +26,7 @@ let pgNoSsl: PostgresServer;
 let maria: MariaDbServer;
 let mariaNoSsl: MariaDbServer;
 let nodeServers: ChildProcess;
-let ports: { tls4: number; tls6: number; withRoot: number; silent: number };
+let ports: { tls4: number; tls6: number; withRoot: number; silent: number; sni: number };
 let closedPort: number;
 
 /** Node TLS servers in their own process: chain on IPv4 and IPv6, chain plus root, and a silent TCP server. */
@@ -36,8 +36,11 @@ const [chain, withRoot, key] = process.argv.slice(1).map((f) => fs.readFileSync(
 const up = (srv, host) => new Promise((r) => srv.listen(0, host, () => r(srv.address().port)));
 const mk = (cert) => { const s = tls.createServer({ cert, key }, (c) => c.end()); s.on('tlsClientError', () => {}); return s; };
 const silent = net.createServer((s) => { s.resume(); s.on('error', () => {}); });
-Promise.all([up(mk(chain), '127.0.0.1'), up(mk(chain), '::1'), up(mk(withRoot), '127.0.0.1'), up(silent, '127.0.0.1')])
-  .then(([tls4, tls6, withRoot, silent]) => console.log(JSON.stringify({ tls4, tls6, withRoot, silent })));
+// Chooses its chain by the SNI name: 'pinned.test' gets the chain with the root.
+const bySni = tls.createServer({ cert: chain, key, SNICallback: (name, cb) => cb(null, tls.createSecureContext({ cert: name === 'pinned.test' ? withRoot : chain, key })) }, (c) => c.end());
+bySni.on('tlsClientError', () => {});
+Promise.all([up(mk(chain), '127.0.0.1'), up(mk(chain), '::1'), up(mk(withRoot), '127.0.0.1'), up(silent, '127.0.0.1'), up(bySni, '127.0.0.1')])
+  .then(([tls4, tls6, withRoot, silent, sni]) => console.log(JSON.stringify({ tls4, tls6, withRoot, silent, sni })));
 `;
 
 function run(args: string[]): CliResult {
@@ -163,6 +166,12 @@ describe('verification against given trust', () => {
     expect(r.status).toBe(EXIT.VERIFY);
     expect(r.stdout).toMatch(/Verified: NO .*no trusted anchor/);
   });
+});
+
+test('--sni NAME is what the server sees: a server that picks its chain by name sends the other chain', () => {
+  expect(shas(fetchJson([`127.0.0.1:${ports.sni}`]))).toEqual(chain);
+  expect(shas(fetchJson([`127.0.0.1:${ports.sni}`, '--sni', 'pinned.test']))).toEqual([...chain, rootSha]);
+  expect(shas(fetchJson([`127.0.0.1:${ports.sni}`, '--sni', 'other.test']))).toEqual(chain);
 });
 
 describe('distinct exit codes, bounded in time', () => {
