@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { parseStoreType } from '../formats';
 import { KtoolError } from '../model/errors';
-import type { KeyStore, StoreType } from '../model/keystore';
+import { type KeyStore, type StoreType, isPasswordlessStore } from '../model/keystore';
 import { readFileOrFail } from './files';
 import { type PasswordSource, sourceFromOptions, obtainPassword } from './passwords';
 
@@ -70,11 +70,11 @@ export const collect = (v: string, prev: string[] = []): string[] => [...prev, v
 /**
  * On a terminal, the key passwords that `passwordFor` gets wrong (or lacks) are asked for, as keytool
  * asks "Enter key password for <alias>"; the answers go into `perAlias`. Without a terminal nothing is
- * asked and the command fails later naming the alias. Keys a PKCS#12 store protects with its store
- * password are not asked for.
+ * asked and the command fails later naming the alias.
  */
 export async function askWrongKeyPasswords(store: KeyStore, passwordFor: (alias: string) => string | undefined, perAlias: Map<string, string>, aliases?: readonly string[]): Promise<void> {
-  if (!process.stdin.isTTY) return;
+  // A PKCS#12 store with a password protects its keys with it: nothing else to ask.
+  if (!process.stdin.isTTY || (store.type === 'PKCS12' && !isPasswordlessStore(store))) return;
   const { openPrivateKey, openSecretKey } = require('../ops/keys') as typeof import('../ops/keys');
   const { promptPassword } = require('./passwords') as typeof import('./passwords');
   for (const e of store.entries) {
@@ -92,7 +92,6 @@ export async function askWrongKeyPasswords(store: KeyStore, passwordFor: (alias:
       }
     };
     if (opens(passwordFor(e.alias))) continue;
-    if (store.type === 'PKCS12') continue; // keys use the store password: nothing else to ask
     for (let tries = 0; tries < 3; tries++) {
       const pw = await promptPassword(`Enter key password for <${e.alias}>: `);
       if (opens(pw)) {

@@ -231,8 +231,6 @@ function integrityBanner(): void {
   err('');
 }
 
-
-
 /** Key password of an entry: PKCS#12 keys use the store password (keytool ignores -keypass there). */
 function keyPasswordFor(s: Session, override?: string): string | undefined {
   if (s.store.type === 'PKCS12' && !isPasswordlessStore(s.store)) return s.storepass ?? undefined;
