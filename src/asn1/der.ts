@@ -281,24 +281,8 @@ export function tlv(tag: number, content: Uint8Array): Uint8Array {
   return tlvOf(tag, [content]);
 }
 
-/**
- * A TLV whose contents are `items` one after another, written into one new buffer (no intermediate
- * concatenation: big stores are nested many levels deep, and each copy is off-heap memory).
- */
-function tlvOf(tag: number, items: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const it of items) n += it.length;
-  const len = encodeLength(n);
-  const out = new Uint8Array(1 + len.length + n);
-  out[0] = tag;
-  out.set(len, 1);
-  let o = 1 + len.length;
-  for (const it of items) {
-    out.set(it, o);
-    o += it.length;
-  }
-  return out;
-}
+/** A TLV whose contents are `items` one after another, written into one new buffer. */
+const tlvOf = (tag: number, items: readonly Uint8Array[]): Uint8Array => writeDer(deferred(tag, items));
 
 export const seq = (...items: Uint8Array[]): Uint8Array => tlvOf(TAG.SEQUENCE, items);
 
