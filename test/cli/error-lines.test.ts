@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ktool } from '../helpers/cli';
 import { fixturePath } from '../helpers/fixtures';
-import { tempDir } from '../helpers/jdk';
+import { openssl, tempDir } from '../helpers/jdk';
 
 let work: string;
 let store: string;
@@ -38,4 +38,16 @@ test.each([
   const r = ktool(args as string[]);
   expect({ status: r.status, stdout: r.stdout }).toEqual({ status: 2, stdout: '' });
   expect(r.stderr).toMatch(message as RegExp);
+});
+
+test('an unsupported algorithm (a Camellia-encrypted PKCS#8 key): one line naming the file, exit 8, nothing written', () => {
+  const samples = path.resolve(__dirname, '../../samples');
+  const key = path.join(work, 'camellia.key');
+  const r0 = openssl(['pkcs8', '-topk8', '-in', path.join(samples, 'server.key'), '-v2', 'camellia-256-cbc', '-passout', 'pass:secret1', '-out', key]);
+  expect(r0.status).toBe(0);
+  const out = path.join(work, 'camellia.p12');
+  const r = ktool(['import', out, '--key', key, '--keypass-in', 'secret1', '--cert', path.join(samples, 'server-chain.pem'), '--storepass', 'changeit']);
+  expect({ status: r.status, stdout: r.stdout }).toEqual({ status: 8, stdout: '' });
+  expect(r.stderr).toMatch(new RegExp(`^ktool: ${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*unsupported PBES2 cipher 1\\.2\\.392\\.200011\\.61\\.1\\.1\\.1\\.4\n$`));
+  expect(fs.existsSync(out)).toBe(false);
 });
