@@ -25,6 +25,7 @@ test.each([
   const argv = (args as string[]).map((a) => (a === 'STORE' ? store : a === 'OUT' ? path.join(work, 'out.p12') : a));
   const r = ktool([...argv, '--storepass', 'store-pass-17']);
   expect({ status: r.status, stderr: r.stderr, stdout: r.stdout }).toEqual({ status, stderr: `ktool: ${store}: ${message}\n`, stdout: '' });
+  for (const pw of ['store-pass-17', 'wrong-pw', 'new-key-pw']) expect(r.stderr).not.toContain(pw); // passwords never echoed
   expect(fs.readFileSync(store)).toEqual(before);
   expect(fs.existsSync(path.join(work, 'out.p12'))).toBe(false);
 });
