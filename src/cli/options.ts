@@ -67,6 +67,12 @@ export function integerOption(flag: string): (value: string) => number {
 
 export const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
+/** The value of a choice option (--driver, --starttls, --purpose, …), or a usage error naming the choices. */
+export function oneOf<T extends string>(value: unknown, choices: readonly T[], flag: string): T {
+  if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as T;
+  throw new KtoolError('USAGE', `${flag}: expected ${choices.join(', ')}, got ${JSON.stringify(value)}`);
+}
+
 /**
  * On a terminal, the key passwords that `passwordFor` gets wrong (or lacks) are asked for, as keytool
  * asks "Enter key password for <alias>"; the answers go into `perAlias`. Without a terminal nothing is

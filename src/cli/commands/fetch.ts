@@ -11,7 +11,7 @@ import { stdio } from '../context';
 import { EXIT } from '../exit-codes';
 import { readFileOrFail } from '../files';
 import { changeLine, mutationOptions, runMutation } from '../mutate';
-import { password, passwordOptions, readStoreType, storeTypeOption } from '../options';
+import { oneOf, password, passwordOptions, readStoreType, storeTypeOption } from '../options';
 import { pkcs12ProfileOption, readProfile } from '../profile';
 import { loadStoreFile } from '../store-file';
 
@@ -46,12 +46,10 @@ export function register(program: Command): void {
     const net = require('../../net/fetch') as typeof import('../../net/fetch');
     const trustOps = require('../../ops/server-trust') as typeof import('../../ops/server-trust');
 
-    const starttls = opts.starttls as StartTlsMode;
-    if (!STARTTLS.includes(starttls)) throw new KtoolError('USAGE', `--starttls: expected ${STARTTLS.join(', ')}, got ${JSON.stringify(starttls)}`);
+    const starttls = oneOf<StartTlsMode>(opts.starttls, STARTTLS, '--starttls');
     const timeout = Number(opts.timeout);
     if (!(timeout > 0) || timeout > 3600) throw new KtoolError('USAGE', `--timeout: expected seconds (0 < S <= 3600), got ${JSON.stringify(opts.timeout)}`);
-    const trust = opts.trust as TrustChoice;
-    if (!trustOps.TRUST_CHOICES.includes(trust)) throw new KtoolError('USAGE', `--trust: expected ${trustOps.TRUST_CHOICES.join(', ')}, got ${JSON.stringify(trust)}`);
+    const trust = oneOf<TrustChoice>(opts.trust, trustOps.TRUST_CHOICES, '--trust');
     if (opts.truststore && opts.ca) throw new KtoolError('USAGE', 'give --truststore or --ca, not both');
     if (!opts.import) {
       for (const o of ['alias', 'expectFingerprint', 'overwrite', 'dryRun', 'backup', 'exitCodeChanged'] as const) {

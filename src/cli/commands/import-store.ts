@@ -13,7 +13,7 @@ import { openSecretKey } from '../../ops/keys';
 import { isPasswordlessStore } from '../../model/keystore';
 import { bytesEqual } from '../../util/bytes';
 import { type Target, mutationOptions, openForUpdate, runMutation } from '../mutate';
-import { collect, keyPasswordMap, password, passwordOptions, readStoreType, storeTypeOption } from '../options';
+import { collect, keyPasswordMap, oneOf, password, passwordOptions, readStoreType, storeTypeOption } from '../options';
 import { pkcs12ProfileOption, readProfile, warnIfJdk17CannotOpen } from '../profile';
 import { loadStoreFile, storeExists } from '../store-file';
 
@@ -36,8 +36,7 @@ export function register(program: Command): void {
   pkcs12ProfileOption(cmd);
   mutationOptions(cmd);
   cmd.action(async (src: string, dest: string, opts: Record<string, unknown>) => {
-    const policy = String(opts.onConflict).toLowerCase() as ConflictPolicy;
-    if (!CONFLICT_POLICIES.includes(policy)) throw new KtoolError('USAGE', `--on-conflict must be one of ${CONFLICT_POLICIES.join(', ')}`);
+    const policy = oneOf<ConflictPolicy>(String(opts.onConflict).toLowerCase(), CONFLICT_POLICIES, '--on-conflict');
     const storepass = await password(opts, 'storepass', 'source keystore password', true);
     const keypass = await password(opts, 'keypass', 'source key password');
     const perAlias = keyPasswordMap(opts);

@@ -11,12 +11,7 @@ import { absolutePath, loadClientPem, loadClientStore, loadTrustPem, loadTrustSt
 import { type ConfigFormat, FORMATS, configToJson, renderConfig } from '../../output/config';
 import { stdio } from '../context';
 import { atomicWrite } from '../files';
-import { password, passwordOptions, readStoreType } from '../options';
-
-function oneOf<T extends string>(value: unknown, list: readonly T[], flag: string): T {
-  if (typeof value !== 'string' || !(list as readonly string[]).includes(value)) throw new KtoolError('USAGE', `${flag} must be one of ${list.join(', ')}`);
-  return value as T;
-}
+import { oneOf, password, passwordOptions, readStoreType } from '../options';
 
 export function register(program: Command): void {
   const cmd = program

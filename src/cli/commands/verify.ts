@@ -5,7 +5,7 @@ import type { DecodedStore, KeyStore, StoreType } from '../../model/keystore';
 import { EXIT } from '../exit-codes';
 import { stdio } from '../context';
 import { readFileOrFail } from '../files';
-import { collect, password, passwordOptions, readStoreType, storeTypeOption } from '../options';
+import { collect, oneOf, password, passwordOptions, readStoreType, storeTypeOption } from '../options';
 import { loadStoreFile } from '../store-file';
 
 /**
@@ -81,8 +81,7 @@ export function register(program: Command): void {
   storeTypeOption(cmd);
   cmd.action(async (input: string, opts: Record<string, unknown>) => {
     const { verifyCertificate } = require('../../ops/verify') as typeof import('../../ops/verify');
-    const purpose = opts.purpose as string;
-    if (!['server', 'client', 'any'].includes(purpose)) throw new KtoolError('USAGE', `--purpose: expected server, client or any, got ${purpose}`);
+    const purpose = oneOf(opts.purpose, ['server', 'client', 'any'] as const, '--purpose');
     let at = new Date();
     if (opts.at !== undefined) {
       at = new Date(opts.at as string);
@@ -134,7 +133,7 @@ export function register(program: Command): void {
         throw withContext(e, f);
       }
     });
-    const r = verifyCertificate({ certs, leaf, anchors, crls, crlCheck: opts.crlCheckAll ? 'all' : 'leaf', host: opts.host as string | undefined, purpose: purpose as 'server', at, pkcs8 });
+    const r = verifyCertificate({ certs, leaf, anchors, crls, crlCheck: opts.crlCheckAll ? 'all' : 'leaf', host: opts.host as string | undefined, purpose, at, pkcs8 });
     if (opts.json) {
       const { displayName } = require('../../x509/verify') as typeof import('../../x509/verify');
       stdio.json({
