@@ -6,14 +6,14 @@
 import * as fs from 'node:fs';
 import { findEntry } from '../../model/alias';
 import { KtoolError } from '../../model/errors';
-import type { Entry, KeyStore, PrivateKeyEntry } from '../../model/keystore';
+import type { KeyStore, PrivateKeyEntry } from '../../model/keystore';
 import { openPrivateKey } from '../../ops/keys';
 import * as pki from '../../ops/pki';
 import { privateKeyObject } from '../../x509/keyinfo';
 import { readFileOrFail } from '../files';
 import { type KeytoolArgs, KEYTOOL_JDK } from './args';
 import { JavaStyleError, jEx } from './errors';
-import { type Handler, type Session, askPassword, readStdinLine, writeKeytoolFile } from './run';
+import { type Handler, type Session, aliasCertificates, askPassword, cacertsEntries, readStdinLine, writeKeytoolFile } from './run';
 
 const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
 const err = (s: string) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`);
@@ -245,7 +245,7 @@ function printcrl(a: KeytoolArgs): void {
     const issuer = X500Name.fromDer(crl.issuer).toRfc2253().toLowerCase();
     let verified: { alias: string; where: 'keystore' | 'cacerts'; keyDisplay: string } | null = null;
     for (const { where, certs } of stores) {
-      for (const [alias, cert] of certs) {
+      for (const { alias, cert } of certs) {
         const v = CertView.from(cert);
         if (v.subject.toRfc2253().toLowerCase() !== issuer) continue;
         if (verifyCrlSignature(crl, v.publicKey)) {
@@ -259,23 +259,14 @@ function printcrl(a: KeytoolArgs): void {
   }
 }
 
-/** Certificates (alias -> DER) -printcrl checks the signature with: cacerts (-trustcacerts), then -keystore. */
-function crlStores(a: KeytoolArgs): { where: 'keystore' | 'cacerts'; certs: [string, Uint8Array][] }[] {
+/** Certificates -printcrl checks the signature with: cacerts (-trustcacerts), then -keystore. */
+function crlStores(a: KeytoolArgs): { where: 'keystore' | 'cacerts'; certs: { alias: string; cert: Uint8Array }[] }[] {
   const { loadStoreFile } = require('../store-file') as typeof import('../store-file');
-  const certsOf = (entries: Entry[]): [string, Uint8Array][] =>
-    entries.flatMap((e): [string, Uint8Array][] => (e.type === 'trustedCertEntry' ? [[e.alias, e.cert]] : e.type === 'PrivateKeyEntry' && e.chain[0] ? [[e.alias, e.chain[0]]] : []));
-  const result: { where: 'keystore' | 'cacerts'; certs: [string, Uint8Array][] }[] = [];
-  if (a.trustcacerts) {
-    try {
-      const { findCacerts } = require('../../ops/cacerts') as { findCacerts: () => string };
-      result.push({ where: 'cacerts', certs: certsOf(loadStoreFile(findCacerts(), 'changeit').store.entries) });
-    } catch {
-      /* no cacerts here */
-    }
-  }
+  const result: { where: 'keystore' | 'cacerts'; certs: { alias: string; cert: Uint8Array }[] }[] = [];
+  if (a.trustcacerts) result.push({ where: 'cacerts', certs: cacertsEntries() });
   if (a.keystore && fs.existsSync(a.keystore)) {
     try {
-      result.push({ where: 'keystore', certs: certsOf(loadStoreFile(a.keystore, a.storepass ?? null).store.entries) });
+      result.push({ where: 'keystore', certs: aliasCertificates(loadStoreFile(a.keystore, a.storepass ?? null).store.entries) });
     } catch {
       /* unreadable: not verified */
     }

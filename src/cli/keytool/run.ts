@@ -625,12 +625,14 @@ function installReply(s: Session, entry: Extract<Entry, { type: 'PrivateKeyEntry
 }
 
 /** KeyStore.getCertificate of every alias: trusted certificates and the first certificate of key entries. */
-function storeCertificates(s: Session): Uint8Array[] {
-  return s.store.entries.flatMap((e) => (e.type === 'trustedCertEntry' ? [e.cert] : e.type === 'PrivateKeyEntry' && e.chain.length > 0 ? [e.chain[0]] : []));
+export function aliasCertificates(entries: readonly Entry[]): { alias: string; cert: Uint8Array }[] {
+  return entries.flatMap((e) => (e.type === 'trustedCertEntry' ? [{ alias: e.alias, cert: e.cert }] : e.type === 'PrivateKeyEntry' && e.chain.length > 0 ? [{ alias: e.alias, cert: e.chain[0] }] : []));
 }
 
-/** The JDK cacerts' trusted certificates (-trustcacerts), or none when there is no readable cacerts. */
-function cacertsEntries(): { alias: string; cert: Uint8Array }[] {
+const storeCertificates = (s: Session): Uint8Array[] => aliasCertificates(s.store.entries).map((c) => c.cert);
+
+/** The JDK cacerts' certificates (-trustcacerts), or none when there is no readable cacerts. */
+export function cacertsEntries(): { alias: string; cert: Uint8Array }[] {
   const { findCacerts, CACERTS_PASSWORDS } = require('../../ops/cacerts') as typeof import('../../ops/cacerts');
   let file: string;
   try {
@@ -640,7 +642,7 @@ function cacertsEntries(): { alias: string; cert: Uint8Array }[] {
   }
   for (const pw of CACERTS_PASSWORDS) {
     try {
-      return loadStoreFile(file, pw).store.entries.flatMap((e) => (e.type === 'trustedCertEntry' ? [{ alias: e.alias, cert: e.cert }] : []));
+      return aliasCertificates(loadStoreFile(file, pw).store.entries);
     } catch {
       /* next password */
     }
