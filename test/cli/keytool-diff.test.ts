@@ -284,6 +284,36 @@ describe('keytool syntax: changes, compared by content', () => {
     expect(ours[3].stdout).toMatch(/^Owner: /);
   });
 
+  test('importkeystore onto an existing alias without -noprompt: "y" overwrites, as keytool', () => {
+    const steps = [typed(['-importkeystore', '-srckeystore', 'b.p12', '-srcstorepass', 'p12-pass-17', '-srcalias', 'root-ca', '-destkeystore', 'a.jks', '-deststorepass', 'changeit'], 'y\n')];
+    const { real, ours } = runBoth('importkeystore-overwrite-yes', steps);
+    expect({ status: ours[0].status, stderr: ours[0].stderr }).toEqual({ status: real[0].status, stderr: real[0].stderr });
+    expect(ours[0].stderr).toMatch(/overwrite\? \[no\]:  /);
+  });
+
+  test('importkeystore onto existing aliases: "n" offers another alias, an empty one skips, a wrong answer is asked again', () => {
+    // keytool itself cannot be fed these answers through a pipe: each of its prompts opens a new
+    // buffered reader on stdin, the first one swallows the rest, and the new-alias question then reads
+    // null (NullPointerException). On a terminal it asks as ktool does here.
+    const dir = path.join(root, 'importkeystore-overwrite-answers');
+    setup(dir);
+    fs.copyFileSync(path.join(dir, 'b.p12'), path.join(dir, 'dup.p12'));
+    const entries = JSON.parse(ktool(['list', 'b.p12', '--storepass', 'p12-pass-17', '--json'], { cwd: dir }).stdout).entries.length as number;
+    const answers = ['y', 'n', 'renamed-one', 'maybe', 'no', '', ...Array(2 * entries).fill('')].join('\n');
+    const r = ktool(['-importkeystore', '-srckeystore', 'b.p12', '-srcstorepass', 'p12-pass-17', '-destkeystore', 'dup.p12', '-deststorepass', 'p12-pass-17'], { cwd: dir, input: answers });
+    expect(r.status).toBe(0);
+    const lines = r.stderr.split('\n');
+    expect(lines[1]).toMatch(/^Existing entry alias (.+) exists, overwrite\? \[no\]:  Entry for alias \1 successfully imported\.$/);
+    expect(lines[2]).toMatch(/^Existing entry alias (.+) exists, overwrite\? \[no\]:  Enter new alias name\t\(RETURN to cancel import for this entry\):  Entry for alias \1 successfully imported\.$/);
+    expect(lines[3]).toMatch(/overwrite\? \[no\]:  Wrong answer, try again$/);
+    expect(lines[4]).toMatch(/^Existing entry alias (.+) exists, overwrite\? \[no\]:  Enter new alias name\t\(RETURN to cancel import for this entry\):  Entry for alias \1 not imported\.$/);
+    expect(r.stderr).toMatch(new RegExp(`Import command completed:  2 entries successfully imported, ${entries - 2} entries failed or cancelled`));
+    // keytool reads the result: the original entries plus the one imported under the new alias.
+    const listed = content(dir, 'dup.p12', SP('p12-pass-17'));
+    expect(listed).toMatch(/Alias name: renamed-one/);
+    expect(listed).toMatch(new RegExp(`Your keystore contains ${entries + 1} entries`));
+  });
+
   test('importkeystore of a JKS whose keys have their own passwords: asked on stdin, in Hashtable order; each key keeps its password', () => {
     const IMPORT = ['-importkeystore', '-srckeystore', 'kp.jks', '-srcstorepass', 'store-pass-17', '-noprompt'];
     const { realDir, ourDir } = expectSame(

@@ -535,17 +535,21 @@ async function recoverSourceKey<T>(src: KeyStore, e: Entry, srcpass: string | nu
 /** One entry from a source store into the session's store, as doImportKeyStoreSingle does. */
 async function importOne(s: Session, src: KeyStore, e: Entry, newAlias: string, srcpass: string | null): Promise<boolean> {
   const a = s.a;
-  const target = foldAlias(newAlias);
-  const existing = findEntry(s.store, target);
+  let target = foldAlias(newAlias);
+  let existing = findEntry(s.store, target);
   if (existing) {
-    if (!a.noprompt) {
-      err(`Existing entry alias ${e.alias} exists, overwrite? [no]:  `);
-      const reply = (readStdinLine() ?? '').trim().toLowerCase();
-      if (reply !== 'y' && reply !== 'yes') {
+    if (a.noprompt) err(`Warning: Overwriting existing alias ${e.alias} in destination keystore`);
+    else if (!askYesNoSync(`Existing entry alias ${e.alias} exists, overwrite? [no]:  `)) {
+      // keytool then offers another alias; an empty answer skips the entry.
+      process.stderr.write('Enter new alias name\t(RETURN to cancel import for this entry):  ');
+      const other = readAnswerLine() ?? '';
+      if (other === '') {
         err(`Entry for alias ${e.alias} not imported.`);
         return false;
       }
-    } else err(`Warning: Overwriting existing alias ${e.alias} in destination keystore`);
+      target = foldAlias(other);
+      existing = findEntry(s.store, target);
+    }
   }
   // KeyStore.setEntry's refusals: keytool reports them per entry and goes on.
   const refusal =
