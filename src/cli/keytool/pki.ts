@@ -238,7 +238,7 @@ function printcrl(a: KeytoolArgs): void {
     } catch {
       throw new JavaStyleError('java.security.cert.CRLException', 'Unable to parse CRL');
     }
-    if (a.rfc) out(`-----BEGIN X509 CRL-----\n${Buffer.from(der).toString('base64').replace(/(.{64})(?!$)/g, '$1\r\n')}\n-----END X509 CRL-----`);
+    if (a.rfc) out(text().keytoolPem('X509 CRL', der, KEYTOOL_JDK));
     else process.stdout.write(`${renderCrl(crl)}\n`);
     const { X500Name } = require('../../x509/name') as typeof import('../../x509/name');
     const { CertView, keyDisplayName } = require('../../x509/certificate') as typeof import('../../x509/certificate');

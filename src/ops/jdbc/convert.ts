@@ -3,15 +3,12 @@
  * PEM PKCS#8 keys, and PKCS#12 stores (built with the project's codecs, loaded only when needed).
  */
 import { createPrivateKey } from 'node:crypto';
+import { certificatesToPem } from '../../formats/pem';
 import type { KeyStore } from '../../model/keystore';
 import { type ClientMaterial, type FileToWrite, type JdbcRequest, type StoreRef, type TrustMaterial, joinPath, needNewStorePassword, needOutDir, usage } from './model';
 
-export function certificatesPem(certs: readonly Uint8Array[]): string {
-  return certs.map((der) => `-----BEGIN CERTIFICATE-----\n${Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`).join('');
-}
-
 export function pemCertificatesFile(path: string, certs: readonly Uint8Array[], description: string): FileToWrite {
-  return { path, mode: 0o644, description, content: () => new Uint8Array(Buffer.from(certificatesPem(certs), 'ascii')) };
+  return { path, mode: 0o644, description, content: () => new Uint8Array(Buffer.from(certificatesToPem(certs), 'ascii')) };
 }
 
 /** Unencrypted DER PKCS#8 (pgJDBC reads any non-.p12/.pfx key this way up to 42.7.8, and sniffs later). */
