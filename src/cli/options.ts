@@ -81,22 +81,12 @@ export function oneOf<T extends string>(value: unknown, choices: readonly T[], f
 export async function askWrongKeyPasswords(store: KeyStore, passwordFor: (alias: string) => string | undefined, perAlias: Map<string, string>, aliases?: readonly string[]): Promise<void> {
   // A PKCS#12 store with a password protects its keys with it: nothing else to ask.
   if (!process.stdin.isTTY || (store.type === 'PKCS12' && !isPasswordlessStore(store))) return;
-  const { openPrivateKey, openSecretKey } = require('../ops/keys') as typeof import('../ops/keys');
+  const { keyOpensWith } = require('../ops/keys') as typeof import('../ops/keys');
   const { promptPassword } = require('./passwords') as typeof import('./passwords');
   for (const e of store.entries) {
     if (e.type === 'trustedCertEntry' || (aliases && !aliases.includes(e.alias))) continue;
     if ((e.type === 'PrivateKeyEntry' && e.key.form === 'plain') || (e.type === 'SecretKeyEntry' && e.secret.form === 'plain')) continue;
-    const opens = (pw: string | undefined): boolean => {
-      if (pw === undefined) return false;
-      try {
-        if (e.type === 'PrivateKeyEntry') openPrivateKey(e, pw);
-        else openSecretKey(e, pw);
-        return true;
-      } catch (x) {
-        if (x instanceof KtoolError && x.code === 'WRONG_PASSWORD') return false;
-        throw x;
-      }
-    };
+    const opens = (pw: string | undefined): boolean => pw !== undefined && keyOpensWith(e, pw);
     if (opens(passwordFor(e.alias))) continue;
     for (let tries = 0; tries < 3; tries++) {
       const pw = await promptPassword(`Enter key password for <${e.alias}>: `);

@@ -76,6 +76,18 @@ export interface SealOptions {
   random?: RandomSource;
 }
 
+/** Whether a key entry opens with `keyPassword`: a wrong password is false, damage still throws. */
+export function keyOpensWith(entry: PrivateKeyEntry | SecretKeyEntry, keyPassword: string): boolean {
+  try {
+    if (entry.type === 'PrivateKeyEntry') openPrivateKey(entry, keyPassword);
+    else openSecretKey(entry, keyPassword);
+    return true;
+  } catch (e) {
+    if (e instanceof KtoolError && e.code === 'WRONG_PASSWORD') return false;
+    throw e;
+  }
+}
+
 /**
  * Make every entry writable by the target type: keys already sealed in a suitable form are kept byte
  * for byte; the rest are opened with their current password and sealed for the target.

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { findEntry } from '../../model/alias';
 import { KtoolError } from '../../model/errors';
 import type { KeyStore } from '../../model/keystore';
-import { openPrivateKey, openSecretKey } from '../../ops/keys';
+import { keyOpensWith } from '../../ops/keys';
 import { changeKeyPassword, changeStorePassword } from '../../ops/passwd';
 import { type Target, mutationOptions, openForUpdate, runMutation } from '../mutate';
 import { password, passwordOptions, readStoreType, storeTypeOption } from '../options';
@@ -49,7 +49,7 @@ export function register(program: Command): void {
             warnIfJdk17CannotOpen(r.store, undefined, newKeypass);
             return r;
           } catch (e) {
-            if (isAuthFailure(e) && keyOpensWith(t.store, alias, newKeypass)) {
+            if (isAuthFailure(e) && aliasKeyOpensWith(t.store, alias, newKeypass)) {
               return { store: t.store, changes: [{ alias: alias.toLowerCase(), action: 'unchanged' as const, reason: 'the key already has the new password' }] };
             }
             throw e;
@@ -89,13 +89,11 @@ export function register(program: Command): void {
   });
 }
 
-function keyOpensWith(store: KeyStore, alias: string, pw: string): boolean {
+function aliasKeyOpensWith(store: KeyStore, alias: string, pw: string): boolean {
   const e = findEntry(store, alias);
+  if (e?.type !== 'PrivateKeyEntry' && e?.type !== 'SecretKeyEntry') return false;
   try {
-    if (e?.type === 'PrivateKeyEntry') openPrivateKey(e, pw);
-    else if (e?.type === 'SecretKeyEntry') openSecretKey(e, pw);
-    else return false;
-    return true;
+    return keyOpensWith(e, pw);
   } catch {
     return false;
   }
