@@ -284,6 +284,19 @@ describe('keytool syntax: changes, compared by content', () => {
     expect(ours[3].stdout).toMatch(/^Owner: /);
   });
 
+  test('a -keypass that differs on a PKCS12 store is ignored with keytool\'s warning (-genkeypair, -importkeystore)', () => {
+    const steps = [
+      ['-genkeypair', '-keystore', 'g.p12', ...SP('changeit'), '-keypass', 'other-pw', '-alias', 'a', '-dname', 'CN=a', '-keyalg', 'EC'],
+      ['-importkeystore', '-srckeystore', 'a.jks', '-srcstorepass', 'changeit', '-destkeystore', 'g.p12', '-deststorepass', 'changeit', '-destkeypass', 'other-pw', '-srcalias', 'rsa2048-selfsigned', '-noprompt'],
+    ];
+    const { real, ours } = runBoth('pkcs12-keypass-warning', steps);
+    steps.forEach((_s, i) => {
+      const warning = (r: { stderr: string }) => r.stderr.split('\n').filter((l) => l.startsWith('Warning:  Different store and key passwords'));
+      expect({ i, status: ours[i].status, warning: warning(ours[i]) }).toEqual({ i, status: real[i].status, warning: warning(real[i]) });
+      expect(warning(ours[i])).toHaveLength(1);
+    });
+  });
+
   test('importkeystore onto an existing alias without -noprompt: "y" overwrites, as keytool', () => {
     const steps = [typed(['-importkeystore', '-srckeystore', 'b.p12', '-srcstorepass', 'p12-pass-17', '-srcalias', 'root-ca', '-destkeystore', 'a.jks', '-deststorepass', 'changeit'], 'y\n')];
     const { real, ours } = runBoth('importkeystore-overwrite-yes', steps);

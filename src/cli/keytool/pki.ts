@@ -20,13 +20,6 @@ const err = (s: string) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`)
 const pem = () => require('../../formats/pem') as typeof import('../../formats/pem');
 const text = () => require('../../output/keytool-text') as typeof import('../../output/keytool-text');
 
-/** keytool warns (stderr) and uses the store password when -keypass differs on a PKCS12 store. */
-function pkcs12KeypassWarning(a: KeytoolArgs, s: Session): void {
-  if (s.store.type === 'PKCS12' && a.keypass !== undefined && s.storepass !== null && a.keypass !== s.storepass) {
-    err('Warning:  Different store and key passwords not supported for PKCS12 KeyStores. Ignoring user-specified -keypass value.');
-  }
-}
-
 /** keytool's recoverKey: the entry's private key with -keypass, else the store password, else a prompt. */
 async function recoverKey(s: Session, alias: string, keypass: string | undefined): Promise<{ entry: PrivateKeyEntry; key: ReturnType<typeof privateKeyObject> }> {
   const e = findEntry(s.store, alias);
@@ -144,7 +137,6 @@ const addEntry = (s: Session, store: KeyStore) => {
 // ------------------------------------------------------------------ handlers
 
 async function genkeypair(a: KeytoolArgs, s: Session): Promise<void> {
-  pkcs12KeypassWarning(a, s);
   if (!a.keyalg) throw jEx('The -keyalg option must be specified.');
   if (a.groupname !== undefined && a.keysize !== undefined) throw jEx('Cannot specify both -groupname and -keysize');
   const alias = a.alias ?? 'mykey';
@@ -183,7 +175,6 @@ async function genkeypair(a: KeytoolArgs, s: Session): Promise<void> {
 
 async function certreq(a: KeytoolArgs, s: Session): Promise<void> {
   const alias = a.alias ?? 'mykey';
-  pkcs12KeypassWarning(a, s);
   const { entry, key } = await recoverKey(s, alias, a.keypass);
   if (entry.chain.length === 0) throw jEx(`${alias} has no public key (certificate)`);
   const der = asKeytool(() => pki.certificateRequest({ key, cert: entry.chain[0], dname: a.dname, sigalg: a.sigalg, ext: a.ext }));
@@ -194,7 +185,6 @@ async function certreq(a: KeytoolArgs, s: Session): Promise<void> {
 
 async function gencert(a: KeytoolArgs, s: Session): Promise<void> {
   const alias = a.alias ?? 'mykey';
-  pkcs12KeypassWarning(a, s);
   const { entry, key } = await recoverKey(s, alias, a.keypass);
   const csr = readRequest(readInput(a.infile));
   const r = asKeytool(() =>
@@ -297,7 +287,6 @@ function pbeProtection(keyalg: string) {
 
 /** -genseckey and -importpass (which is -genseckey with -keyalg PBE by default), as doGenSecretKey. */
 async function genseckey(a: KeytoolArgs, s: Session, keyalg: string | undefined): Promise<void> {
-  pkcs12KeypassWarning(a, s);
   if (!keyalg) throw jEx('The -keyalg option must be specified.');
   const alias = a.alias ?? 'mykey';
   pki.checkNewAlias(s.store, alias, 'Secret Key');
