@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { KtoolError } from '../model/errors';
-import { guardStdout } from './context';
+import { writeStdout } from './context';
 import { EXIT, exitStatus } from './exit-codes';
 
 export const KEYTOOL_COMMANDS = new Set([
@@ -29,7 +29,7 @@ export function buildProgram(only?: string): Command {
     .description('Java keystores (JKS, JCEKS, PKCS#12), PEM conversion, PKI and JDBC/TLS configuration without a JVM.\nkeytool syntax works too: ktool -list -v -keystore x.jks -storepass:env PW')
     .version(require('../../package.json').version, '--version')
     // Usage errors are one line, like every other failure (commander's own text, named as ktool's).
-    .configureOutput({ outputError: (text, write) => write(`ktool: ${text.replace(/^error: /, '').trimEnd()} (see ktool ${only && Object.hasOwn(COMMAND_MODULES, only) ? `${only} ` : ''}--help)\n`) })
+    .configureOutput({ writeOut: writeStdout, outputError: (text, write) => write(`ktool: ${text.replace(/^error: /, '').trimEnd()} (see ktool ${only && Object.hasOwn(COMMAND_MODULES, only) ? `${only} ` : ''}--help)\n`) })
     .exitOverride();
   const one = only !== undefined && Object.hasOwn(COMMAND_MODULES, only) ? COMMAND_MODULES[only] : undefined;
   // Help, unknown commands and errors need every command: all modules, in the map's (help) order.
@@ -69,8 +69,6 @@ export function isKeytoolSyntax(argv: readonly string[]): boolean {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  // An early-closed stdout (EPIPE) ends the output quietly in both modes (policy in ./context).
-  guardStdout();
   let status: number;
   if (isKeytoolSyntax(argv)) {
     const { runKeytool } = require('./keytool/run') as typeof import('./keytool/run');

@@ -40,7 +40,7 @@ import { buildCertificate, randomSerial } from '../../x509/issue';
 import { generateKeyPair } from '../../x509/keygen';
 import { X500Name } from '../../x509/name';
 import { type ParsedCert, parseCertificate } from '../../x509/verify';
-import { stdio } from '../context';
+import { stdio, writeStdout } from '../context';
 import { atomicWrite, readFileOrFail, withFileLock } from '../files';
 import { collect, integerOption, password, passwordOptions, readStoreType } from '../options';
 import { loadStoreFile, saveStoreFile, storeExists } from '../store-file';
@@ -503,7 +503,7 @@ async function signCsr(dir: string, opts: Opts): Promise<void> {
   } else if (outFile) {
     for (const l of [...writtenLines(written), `${profile} certificate ${cert.subject}: serial ${cert.serial}, valid until ${cert.notAfter}`, `SHA-256: ${cert.sha256}`, ...noteLines(notes)]) stdio.out(l);
   } else {
-    process.stdout.write(text);
+    writeStdout(text);
     for (const n of noteLines(notes)) stdio.err(`ktool: ${n}`);
   }
 }

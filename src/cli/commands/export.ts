@@ -4,7 +4,7 @@ import { findEntry } from '../../model/alias';
 import { KtoolError, inContext } from '../../model/errors';
 import { openPrivateKey } from '../../ops/keys';
 import { concatBytes } from '../../util/bytes';
-import { stdio } from '../context';
+import { stdio, writeStdout } from '../context';
 import { atomicWrite } from '../files';
 import { loadStoreFile } from '../store-file';
 import { askWrongKeyPasswords, password, passwordOptions, readStoreType, storeTypeOption } from '../options';
@@ -66,7 +66,7 @@ export function register(program: Command): void {
       if (opts.json) stdio.json({ store: file, alias: entry.alias, out: opts.out, format, key: holdsKey, changed: true });
       else stdio.err(`ktool: wrote ${opts.out}`);
     } else {
-      process.stdout.write(bytes);
+      writeStdout(bytes);
     }
   });
 }

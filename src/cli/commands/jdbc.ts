@@ -9,7 +9,7 @@ import { KtoolError } from '../../model/errors';
 import { type ClientMaterial, DRIVERS, type DriverName, type JdbcRequest, TLS_MODES, type TlsMode, type TrustMaterial, buildJdbcConfig } from '../../ops/jdbc';
 import { absolutePath, loadClientPem, loadClientStore, loadTrustPem, loadTrustStore } from '../../ops/jdbc/materials';
 import { type ConfigFormat, FORMATS, configToJson, renderConfig } from '../../output/config';
-import { stdio } from '../context';
+import { stdio, writeStdout } from '../context';
 import { atomicWrite } from '../files';
 import { oneOf, password, passwordOptions, readStoreType } from '../options';
 
@@ -121,7 +121,7 @@ export function register(program: Command): void {
       stdio.json({ ...configToJson(cfg), filesWritten: !opts.dryRun, ...(check ? { check } : {}) });
       return;
     }
-    process.stdout.write(text);
+    writeStdout(text);
     for (const f of cfg.files) stdio.err(`ktool: ${opts.dryRun ? 'would write' : 'wrote'} ${f.path} (0${f.mode.toString(8)}): ${f.description}`);
     for (const n of cfg.notes) stdio.err(`ktool: note: ${n}`);
     if (check) stdio.err(`ktool: --check ${check.target}: ${check.protocol}, chain ${check.chain.join(' <- ')}: ${mode} OK${check.hostname?.matchedBy ? ` (host name matched ${check.hostname.matchedBy})` : ''}; the client certificate was not presented`);

@@ -14,7 +14,7 @@ import { isPasswordlessStore } from '../../model/keystore';
 import * as pki from '../../ops/pki';
 import { CertView, certToJson } from '../../x509/certificate';
 import { privateKeyObject } from '../../x509/keyinfo';
-import { stdio } from '../context';
+import { stdio, writeStdout } from '../context';
 import { atomicWrite, readFileOrFail } from '../files';
 import { type Target, mutationOptions, openForUpdate, runMutation } from '../mutate';
 import { collect, integerOption, password, passwordOptions, readStoreType, storeTypeOption } from '../options';
@@ -58,7 +58,7 @@ function seal(store: KeyStore, pw: string): KeyStore {
 
 function output(file: string | undefined, text: string): void {
   if (file) atomicWrite(file, new Uint8Array(Buffer.from(text)), { mode: 0o644 });
-  else process.stdout.write(text);
+  else writeStdout(text);
 }
 
 /** A PEM or DER input file, '-' for standard input. */
@@ -226,7 +226,7 @@ export function register(program: Command): void {
       }
       if (opts.json) stdio.json({ file, ...text.certReqJson(csr) });
       else {
-        process.stdout.write(text.renderCertReq(csr));
+        writeStdout(text.renderCertReq(csr));
         stdio.out(`Signature: ${csr.signatureValid ? 'valid' : 'INVALID'}`);
       }
       if (!csr.signatureValid) process.exitCode = require('../exit-codes').EXIT.VERIFY;

@@ -14,8 +14,9 @@ import { readFileOrFail } from '../files';
 import { type KeytoolArgs, KEYTOOL_JDK } from './args';
 import { JavaStyleError, jEx } from './errors';
 import { type Handler, type Session, aliasCertificates, askPassword, cacertsEntries, readStdinLine, writeKeytoolFile } from './run';
+import { writeStdout } from '../context';
 
-const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
+const out = (s: string) => writeStdout(s.endsWith('\n') ? s : `${s}\n`);
 const err = (s: string) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`);
 const pem = () => require('../../formats/pem') as typeof import('../../formats/pem');
 const text = () => require('../../output/keytool-text') as typeof import('../../output/keytool-text');
@@ -180,7 +181,7 @@ async function certreq(a: KeytoolArgs, s: Session): Promise<void> {
   const der = asKeytool(() => pki.certificateRequest({ key, cert: entry.chain[0], dname: a.dname, sigalg: a.sigalg, ext: a.ext }));
   const pemText = text().keytoolPem('NEW CERTIFICATE REQUEST', der, KEYTOOL_JDK);
   if (a.file) writeKeytoolFile(a.file, Buffer.from(pemText));
-  else process.stdout.write(pemText);
+  else writeStdout(pemText);
 }
 
 async function gencert(a: KeytoolArgs, s: Session): Promise<void> {
@@ -200,13 +201,13 @@ async function gencert(a: KeytoolArgs, s: Session): Promise<void> {
   );
   const bytes = r.output.map((c) => (a.rfc ? Buffer.from(text().pemCertificate(c, KEYTOOL_JDK)) : Buffer.from(c)));
   if (a.outfile) writeKeytoolFile(a.outfile, Buffer.concat(bytes));
-  else process.stdout.write(Buffer.concat(bytes));
+  else writeStdout(Buffer.concat(bytes));
 }
 
 function printcertreq(a: KeytoolArgs): void {
   const { parseCsr } = require('../../x509/csr') as typeof import('../../x509/csr');
   const { renderCertReq } = require('../../output/pki-text') as typeof import('../../output/pki-text');
-  process.stdout.write(renderCertReq(parseCsr(readRequest(readInput(a.file)))));
+  writeStdout(renderCertReq(parseCsr(readRequest(readInput(a.file)))));
 }
 
 function printcrl(a: KeytoolArgs): void {
@@ -229,7 +230,7 @@ function printcrl(a: KeytoolArgs): void {
       throw new JavaStyleError('java.security.cert.CRLException', 'Unable to parse CRL');
     }
     if (a.rfc) out(text().keytoolPem('X509 CRL', der, KEYTOOL_JDK));
-    else process.stdout.write(`${renderCrl(crl)}\n`);
+    else writeStdout(`${renderCrl(crl)}\n`);
     const { X500Name } = require('../../x509/name') as typeof import('../../x509/name');
     const { CertView, keyDisplayName } = require('../../x509/certificate') as typeof import('../../x509/certificate');
     const issuer = X500Name.fromDer(crl.issuer).toRfc2253().toLowerCase();
@@ -245,7 +246,7 @@ function printcrl(a: KeytoolArgs): void {
       }
       if (verified) break;
     }
-    process.stdout.write(crlVerificationText(verified, a.trustcacerts));
+    writeStdout(crlVerificationText(verified, a.trustcacerts));
   }
 }
 

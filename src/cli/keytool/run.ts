@@ -17,7 +17,7 @@ import { loadStoreFile, saveStoreFile } from '../store-file';
 import { type KeytoolArgs, KEYTOOL_JDK, KeytoolUsageError, parseKeytoolArgs } from './args';
 import { JavaStyleError, jEx, keytoolErrorLine } from './errors';
 
-/** stdout, quiet once its reader has gone (EPIPE: see guardStdout in ../context). */
+/** stdout, quiet once its reader has gone (EPIPE: see writeStdout in ../context). */
 const out = (s: string) => writeStdout(s.endsWith('\n') ? s : `${s}\n`);
 const err = (s: string) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`);
 
@@ -328,7 +328,7 @@ const HANDLERS: Record<string, Handler> = {
       if (a.file) {
         writeKeytoolFile(a.file, bytes);
         err(`Certificate stored in file <${a.file}>`);
-      } else process.stdout.write(bytes);
+      } else writeStdout(bytes);
     },
   },
   delete: {

@@ -10,6 +10,7 @@ import { renderPrintcert } from '../../output/listing';
 import { renderPrintcertStderr } from '../../output/keytool-text';
 import { type KeytoolArgs, KEYTOOL_JDK } from './args';
 import { jEx } from './errors';
+import { writeStdout } from '../context';
 
 /** keytool has no timeout option for this; ktool bounds it as `ktool fetch` does by default. */
 const TIMEOUT_MS = 10000;
@@ -30,7 +31,7 @@ export async function printSslServer(a: KeytoolArgs): Promise<void> {
   certs.forEach((der, i) => {
     out += a.rfc ? line(renderPrintcert([der], { rfc: true, jdk: KEYTOOL_JDK })) : `Certificate #${i}\n====================================\n${line(renderPrintcert([der], { jdk: KEYTOOL_JDK }))}\n`;
   });
-  process.stdout.write(out);
+  writeStdout(out);
   const warnings = renderPrintcertStderr(certs, { jdk: KEYTOOL_JDK });
   if (warnings) process.stderr.write(warnings);
 }
