@@ -6,9 +6,6 @@ export interface Output {
   json(value: unknown): void;
 }
 
-let stdoutClosed = false;
-let stdoutStream = false;
-
 /**
  * A reader that goes away early (`ktool list big.p12 | grep -q x`, `ktool verify … | head -c1`) makes
  * the next write to stdout fail with EPIPE. Policy, in both the modern CLI and keytool mode: the rest of
@@ -16,49 +13,65 @@ let stdoutStream = false;
  * would have had anyway. That is what keytool does (Java's PrintStream swallows the error; `keytool
  * -list … | head -c1` exits 0), and it keeps the status meaningful for scripts under `set -o pipefail`:
  * `ktool expiry … | head` still exits 20/21 when a certificate needs attention, and `… | grep -q` does
- * not turn a success into a failure the way a SIGPIPE death (141) would.
+ * not turn a success into a failure the way a SIGPIPE death (141) would. stderr is treated alike.
  *
- * Output is written to file descriptor 1 directly, synchronously: process.stdout on a pipe would load
- * Node's socket and stream modules (~2.5 ms of every start-up), and a synchronous write leaves nothing
- * to drain at exit. A descriptor that is non-blocking and full (EAGAIN) hands the rest to process.stdout,
- * which queues it; everything before was written, so the order holds. Other errors are not handled here.
+ * Both are written to their file descriptors directly, synchronously: process.stdout on a pipe would
+ * load Node's socket modules, and process.stderr costs a stream too (~3 ms of start-up together), and a
+ * synchronous write leaves nothing to drain at exit. A descriptor that is non-blocking and full (EAGAIN)
+ * hands the rest to the process stream, which queues it; everything before was written, so the order
+ * holds. Other errors are not handled here.
  */
-export function writeStdout(chunk: string | Uint8Array): void {
-  if (stdoutClosed) return;
-  if (stdoutStream) {
-    process.stdout.write(chunk);
-    return;
-  }
-  const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
-  let done = 0;
-  try {
-    while (done < bytes.length) done += fs.writeSync(1, bytes, done, bytes.length - done);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EPIPE') stdoutClosed = true;
-    else if (code === 'EAGAIN') {
-      streamStdout();
-      process.stdout.write(bytes.subarray(done));
-    } else throw e;
-  }
-}
+class SyncOutput {
+  private closed = false;
+  private streaming = false;
+  constructor(
+    private readonly fd: number,
+    private readonly stream: () => NodeJS.WriteStream,
+  ) {}
 
-function streamStdout(): void {
-  stdoutStream = true;
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') {
-      stdoutClosed = true;
+  write(chunk: string | Uint8Array): void {
+    if (this.closed) return;
+    if (this.streaming) {
+      this.stream().write(chunk);
       return;
     }
-    throw e;
-  });
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    let done = 0;
+    try {
+      while (done < bytes.length) done += fs.writeSync(this.fd, bytes, done, bytes.length - done);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EPIPE') this.closed = true;
+      else if (code === 'EAGAIN') this.handOver().write(bytes.subarray(done));
+      else throw e;
+    }
+  }
+
+  /** Whether the reader has gone (EPIPE seen). */
+  get gone(): boolean {
+    return this.closed;
+  }
+
+  private handOver(): NodeJS.WriteStream {
+    this.streaming = true;
+    return this.stream().on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+      this.closed = true;
+    });
+  }
 }
 
+const stdout = new SyncOutput(1, () => process.stdout);
+const stderr = new SyncOutput(2, () => process.stderr);
+
+export const writeStdout = (chunk: string | Uint8Array): void => stdout.write(chunk);
+export const writeStderr = (chunk: string | Uint8Array): void => stderr.write(chunk);
+
 /** Whether standard output's reader has gone (EPIPE seen). */
-export const stdoutGone = (): boolean => stdoutClosed;
+export const stdoutGone = (): boolean => stdout.gone;
 
 export const stdio: Output = {
   out: (t) => writeStdout(t.endsWith('\n') ? t : t + '\n'),
-  err: (t) => process.stderr.write(t.endsWith('\n') ? t : t + '\n'),
+  err: (t) => writeStderr(t.endsWith('\n') ? t : t + '\n'),
   json: (v) => writeStdout(JSON.stringify(v, null, 2) + '\n'),
 };

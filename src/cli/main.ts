@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { KtoolError } from '../model/errors';
-import { writeStdout } from './context';
+import { writeStdout, writeStderr } from './context';
 import { EXIT, exitStatus } from './exit-codes';
 
 export const KEYTOOL_COMMANDS = new Set([
@@ -29,7 +29,7 @@ export function buildProgram(only?: string): Command {
     .description('Java keystores (JKS, JCEKS, PKCS#12), PEM conversion, PKI and JDBC/TLS configuration without a JVM.\nkeytool syntax works too: ktool -list -v -keystore x.jks -storepass:env PW')
     .version(require('../../package.json').version, '--version')
     // Usage errors are one line, like every other failure (commander's own text, named as ktool's).
-    .configureOutput({ writeOut: writeStdout, outputError: (text, write) => write(`ktool: ${text.replace(/^error: /, '').trimEnd()} (see ktool ${only && Object.hasOwn(COMMAND_MODULES, only) ? `${only} ` : ''}--help)\n`) })
+    .configureOutput({ writeOut: writeStdout, writeErr: writeStderr, outputError: (text, write) => write(`ktool: ${text.replace(/^error: /, '').trimEnd()} (see ktool ${only && Object.hasOwn(COMMAND_MODULES, only) ? `${only} ` : ''}--help)\n`) })
     .exitOverride();
   const one = only !== undefined && Object.hasOwn(COMMAND_MODULES, only) ? COMMAND_MODULES[only] : undefined;
   // Help, unknown commands and errors need every command: all modules, in the map's (help) order.
@@ -43,7 +43,7 @@ export function buildProgram(only?: string): Command {
 /** Print one line for an error and return the exit status (no stack traces for expected failures). */
 export function reportError(e: unknown): number {
   if (e instanceof KtoolError) {
-    process.stderr.write(`ktool: ${e.message}\n`);
+    writeStderr(`ktool: ${e.message}\n`);
     return exitStatus(e);
   }
   const { CommanderError } = require('commander') as typeof import('commander');
@@ -52,8 +52,8 @@ export function reportError(e: unknown): number {
     return EXIT.USAGE; // commander already printed its message
   }
   const msg = e instanceof Error ? e.message : String(e);
-  process.stderr.write(`ktool: internal error: ${msg}\n`);
-  if (process.env.KTOOL_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+  writeStderr(`ktool: internal error: ${msg}\n`);
+  if (process.env.KTOOL_DEBUG && e instanceof Error) writeStderr(`${e.stack}\n`);
   return EXIT.INTERNAL;
 }
 

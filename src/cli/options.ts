@@ -4,6 +4,7 @@ import { parseStoreType } from '../formats';
 import { KtoolError } from '../model/errors';
 import { type KeyStore, type StoreType, isPasswordlessStore } from '../model/keystore';
 import { readFileOrFail } from './files';
+import { writeStderr } from './context';
 import { type PasswordSource, sourceFromOptions, obtainPassword } from './passwords';
 
 /** --NAME, --NAME-env, --NAME-file, --NAME-stdin for one password. */
@@ -94,7 +95,7 @@ export async function askWrongKeyPasswords(store: KeyStore, passwordFor: (alias:
         perAlias.set(e.alias, pw);
         break;
       }
-      process.stderr.write(`ktool: that is not the key password of <${e.alias}>\n`);
+      writeStderr(`ktool: that is not the key password of <${e.alias}>\n`);
     }
   }
 }

@@ -4,6 +4,7 @@
  */
 import * as fs from 'node:fs';
 import { KtoolError } from '../model/errors';
+import { writeStderr } from './context';
 
 export type PasswordSource =
   | { readonly kind: 'literal'; readonly value: string }
@@ -70,7 +71,7 @@ export function readPasswordSource(src: PasswordSource, label: string): string {
 export async function promptPassword(prompt: string): Promise<string> {
   const stdin = process.stdin;
   if (!stdin.isTTY) throw new KtoolError('USAGE', `${prompt.replace(/:\s*$/, '')}: no password given and no terminal to ask on`);
-  process.stderr.write(prompt);
+  writeStderr(prompt);
   return new Promise((resolve, reject) => {
     let buf = '';
     stdin.setRawMode(true);
@@ -80,7 +81,7 @@ export async function promptPassword(prompt: string): Promise<string> {
       stdin.setRawMode(false);
       stdin.pause();
       stdin.removeListener('data', onData);
-      process.stderr.write('\n');
+      writeStderr('\n');
       if (err) reject(err);
       else resolve(buf);
     };

@@ -14,10 +14,10 @@ import { readFileOrFail } from '../files';
 import { type KeytoolArgs, KEYTOOL_JDK } from './args';
 import { JavaStyleError, jEx } from './errors';
 import { type Handler, type Session, aliasCertificates, askPassword, cacertsEntries, readStdinLine, writeKeytoolFile } from './run';
-import { writeStdout } from '../context';
+import { writeStdout, writeStderr } from '../context';
 
 const out = (s: string) => writeStdout(s.endsWith('\n') ? s : `${s}\n`);
-const err = (s: string) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`);
+const err = (s: string) => writeStderr(s.endsWith('\n') ? s : `${s}\n`);
 const pem = () => require('../../formats/pem') as typeof import('../../formats/pem');
 const text = () => require('../../output/keytool-text') as typeof import('../../output/keytool-text');
 
@@ -76,7 +76,7 @@ async function promptDname(): Promise<string> {
   const answers = questions.map(() => 'Unknown');
   const ask = (q: string, def: string): string => {
     err(q);
-    process.stderr.write(`  [${def}]:  `);
+    writeStderr(`  [${def}]:  `);
     const line = readStdinLine();
     return line === undefined || line === '' ? def : line;
   };

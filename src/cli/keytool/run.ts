@@ -11,7 +11,7 @@ import { KtoolError } from '../../model/errors';
 import { type DecodedStore, type Entry, type KeyStore, type StoreType, isPasswordlessStore } from '../../model/keystore';
 import { openPrivateKey, openSecretKey, sealEntries } from '../../ops/keys';
 import { bytesEqual } from '../../util/bytes';
-import { writeStdout } from '../context';
+import { writeStdout, writeStderr } from '../context';
 import { acquireFileLock, atomicWrite, readFileOrFail } from '../files';
 import { loadStoreFile, saveStoreFile } from '../store-file';
 import { type KeytoolArgs, KEYTOOL_JDK, KeytoolUsageError, parseKeytoolArgs } from './args';
@@ -19,7 +19,7 @@ import { JavaStyleError, jEx, keytoolErrorLine } from './errors';
 
 /** stdout, quiet once its reader has gone (EPIPE: see writeStdout in ../context). */
 const out = (s: string) => writeStdout(s.endsWith('\n') ? s : `${s}\n`);
-const err = (s: string) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`);
+const err = (s: string) => writeStderr(s.endsWith('\n') ? s : `${s}\n`);
 
 /** Everything a command handler needs: the parsed arguments and the store it works on. */
 export interface Session {
@@ -142,7 +142,7 @@ export async function askPassword(prompt: string): Promise<string | null> {
     const { promptPassword } = require('../passwords') as typeof import('../passwords');
     return promptPassword(prompt);
   }
-  process.stderr.write(prompt); // no newline: keytool does not echo the answer's line end either
+  writeStderr(prompt); // no newline: keytool does not echo the answer's line end either
   const line = readStdinLine();
   return line === undefined || line === '' ? null : line;
 }
@@ -541,7 +541,7 @@ async function importOne(s: Session, src: KeyStore, e: Entry, newAlias: string, 
     if (a.noprompt) err(`Warning: Overwriting existing alias ${e.alias} in destination keystore`);
     else if (!askYesNoSync(`Existing entry alias ${e.alias} exists, overwrite? [no]:  `)) {
       // keytool then offers another alias; an empty answer skips the entry.
-      process.stderr.write('Enter new alias name\t(RETURN to cancel import for this entry):  ');
+      writeStderr('Enter new alias name\t(RETURN to cancel import for this entry):  ');
       const other = readAnswerLine() ?? '';
       if (other === '') {
         err(`Entry for alias ${e.alias} not imported.`);
@@ -609,11 +609,11 @@ function installReply(s: Session, entry: Extract<Entry, { type: 'PrivateKeyEntry
   if (plan.untrustedTop) {
     // keytool's streams: the labels on stderr, the certificate on stdout, the question on stderr.
     err('');
-    process.stderr.write('Top-level certificate in reply:\n\n'); // println of a text ending in a line end
+    writeStderr('Top-level certificate in reply:\n\n'); // println of a text ending in a line end
     const { renderPrintcert } = require('../../output/listing') as typeof import('../../output/listing');
     out(renderPrintcert([plan.untrustedTop], { jdk: KEYTOOL_JDK }));
     err('');
-    process.stderr.write('... is not trusted. ');
+    writeStderr('... is not trusted. ');
     if (!askYesNoSync('Install reply anyway? [no]:  ')) {
       // failureStatus prints the message and ends with status 0 without saving; keytool still gives its
       // JKS/JCEKS migration advice afterwards, which jksWarning would have printed.
@@ -689,7 +689,7 @@ function trustedCertAccepted(s: Session, cert: Uint8Array): boolean {
  */
 function askYesNoSync(prompt: string): boolean {
   for (let tries = 0; tries <= 20; tries++) {
-    process.stderr.write(prompt);
+    writeStderr(prompt);
     const reply = readAnswerLine();
     const r = (reply ?? '').trim().toLowerCase();
     if (reply === undefined || r === '' || r === 'n' || r === 'no') return false;

@@ -10,7 +10,7 @@ import { renderPrintcert } from '../../output/listing';
 import { renderPrintcertStderr } from '../../output/keytool-text';
 import { type KeytoolArgs, KEYTOOL_JDK } from './args';
 import { jEx } from './errors';
-import { writeStdout } from '../context';
+import { writeStdout, writeStderr } from '../context';
 
 /** keytool has no timeout option for this; ktool bounds it as `ktool fetch` does by default. */
 const TIMEOUT_MS = 10000;
@@ -22,7 +22,7 @@ export async function printSslServer(a: KeytoolArgs): Promise<void> {
     certs = (await fetchChain({ host, port, starttls: 'none', timeoutMs: TIMEOUT_MS })).certificates;
   } catch (e) {
     if (!(e instanceof KtoolError)) throw e;
-    process.stderr.write(`ktool: ${e.message}\n`);
+    writeStderr(`ktool: ${e.message}\n`);
     throw jEx('No certificate from the SSL server');
   }
   // Each certificate as a one-certificate -printcert (no "Certificate[n]:" header); keytool adds a blank line after each.
@@ -33,5 +33,5 @@ export async function printSslServer(a: KeytoolArgs): Promise<void> {
   });
   writeStdout(out);
   const warnings = renderPrintcertStderr(certs, { jdk: KEYTOOL_JDK });
-  if (warnings) process.stderr.write(warnings);
+  if (warnings) writeStderr(warnings);
 }
