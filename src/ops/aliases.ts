@@ -1,16 +1,23 @@
 /** Deterministic aliases for certificates: a slug of the subject CN, plus a short fingerprint on collision. */
 import { createHash } from 'node:crypto';
-import { x509Of } from '../x509/node-cert';
 import type { KeyStore } from '../model/keystore';
+import { CertView } from '../x509/certificate';
+import { NAME_OIDS, avaToString, avaValueString } from '../x509/name';
 
 export function sha256Hex(der: Uint8Array): string {
   return createHash('sha256').update(der).digest('hex');
 }
 
+/** The first CN of the subject in encoding order (as OpenSSL lists it), if any. */
 export function subjectCommonName(der: Uint8Array): string | undefined {
-  const subject = x509Of(der).subject;
-  const cn = subject.split('\n').find((l) => l.startsWith('CN='));
-  return cn?.slice(3);
+  const cn = CertView.from(der).subject.rdns.flat().find((a) => a.oid === NAME_OIDS.CN);
+  return (cn && avaValueString(cn)) ?? undefined;
+}
+
+/** Without a CN: the last attribute of the subject (most specific), as TYPE=value. */
+function lastAttribute(der: Uint8Array): string | undefined {
+  const last = CertView.from(der).subject.rdns.at(-1)?.at(-1);
+  return last && avaToString(last);
 }
 
 export function slug(text: string): string {
@@ -23,19 +30,25 @@ export function slug(text: string): string {
   return s.slice(0, 60) || 'cert';
 }
 
+/** The serial in hex, two digits a byte without leading zero bytes, 0 as "0" (as OpenSSL prints it). */
+function serialBytesHex(der: Uint8Array): string {
+  const hex = CertView.from(der).serialHex;
+  return hex.length % 2 && hex !== '0' ? `0${hex}` : hex;
+}
+
 /**
  * `template` may use {cn} (slug of the CN), {sha256} (first 8 hex digits), {sha256:N}, {serial}.
  * Without a template: the CN slug, and the slug plus fingerprint when that alias is already taken by
  * another certificate.
  */
 export function aliasForCertificate(der: Uint8Array, taken: (alias: string) => boolean, template?: string): string {
-  const cn = slug(subjectCommonName(der) ?? x509Of(der).subject.split('\n').pop() ?? 'cert');
+  const cn = slug(subjectCommonName(der) ?? lastAttribute(der) ?? 'cert');
   const fp = sha256Hex(der);
   if (template) {
     return template
       .replace(/\{cn\}/g, cn)
       .replace(/\{sha256(?::(\d+))?\}/g, (_, n?: string) => fp.slice(0, n ? Number(n) : 8))
-      .replace(/\{serial\}/g, x509Of(der).serialNumber.toLowerCase())
+      .replace(/\{serial\}/g, serialBytesHex(der))
       .toLowerCase();
   }
   return taken(cn) ? `${cn}-${fp.slice(0, 8)}` : cn;

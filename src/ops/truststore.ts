@@ -3,11 +3,10 @@
  * deduplicated by SHA-256, filtered, with deterministic aliases, merged into (or replacing) what the
  * output already holds. Pure: takes certificate DERs and returns the new store plus a summary.
  */
-import type { X509Certificate } from 'node:crypto';
 import { foldAlias } from '../model/alias';
 import type { Entry, KeyStore, TrustedCertEntry } from '../model/keystore';
 import { bytesEqual } from '../util/bytes';
-import { x509Of } from '../x509/node-cert';
+import { CertView } from '../x509/certificate';
 import { aliasForCertificate, sha256Hex } from './aliases';
 
 /** The default alias: slug of the subject CN plus the first 8 hex digits of the SHA-256. */
@@ -53,12 +52,13 @@ export interface TruststoreSummary {
   changed: boolean;
 }
 
-const subjectOf = (x: X509Certificate) => x.subject.split('\n').join(', ');
+/** Subjects in RFC 2253, as `list --json` gives them. */
+const subjectOf = (v: CertView) => v.subject.toRfc2253();
 
 function itemOf(e: TrustedCertEntry, source?: string): TruststoreItem {
   let subject = '';
   try {
-    subject = subjectOf(x509Of(e.cert));
+    subject = subjectOf(CertView.from(e.cert));
   } catch {
     /* unparsable certificate in an old store: still listed */
   }
@@ -76,11 +76,11 @@ export function buildTruststore(existing: KeyStore, inputs: readonly Certificate
 
   // 1. Parse, filter and deduplicate the inputs (first occurrence wins, so order is the caller's).
   const seen = new Map<string, string>();
-  const wanted: { der: Uint8Array; sha: string; source: string; x: X509Certificate }[] = [];
+  const wanted: { der: Uint8Array; sha: string; source: string }[] = [];
   for (const input of inputs) {
-    let x: X509Certificate;
+    let x: CertView;
     try {
-      x = x509Of(input.der);
+      x = CertView.from(input.der);
     } catch {
       skipped.push({ source: input.source, reason: 'not a valid X.509 certificate' });
       continue;
@@ -93,15 +93,15 @@ export function buildTruststore(existing: KeyStore, inputs: readonly Certificate
       continue;
     }
     seen.set(sha, input.source);
-    if (opts.dropExpired && new Date(x.validTo).getTime() < now.getTime()) {
-      skipped.push({ ...base, reason: `expired ${new Date(x.validTo).toISOString()}` });
+    if (opts.dropExpired && x.notAfter.getTime() < now.getTime()) {
+      skipped.push({ ...base, reason: `expired ${x.notAfter.toISOString()}` });
       continue;
     }
-    if (opts.caOnly && !x.ca) {
+    if (opts.caOnly && !x.isCA) {
       skipped.push({ ...base, reason: 'not a CA certificate' });
       continue;
     }
-    wanted.push({ der: input.der, sha, source: input.source, x });
+    wanted.push({ der: input.der, sha, source: input.source });
   }
 
   // 2. Place them. Aliases depend only on the certificate (and, on a clash, its fingerprint), so the

@@ -153,7 +153,7 @@ export function avaValueString(ava: Ava): string | null {
 
 
 /** AVA.toString(): keyword=value with RFC 1779 style quoting. */
-function avaToString(ava: Ava): string {
+export function avaToString(ava: Ava): string {
   const keyword = DEFAULT_KEYWORD[ava.oid] ?? `OID.${ava.oid}`;
   const val = avaValueString(ava);
   if (val === null) return `${keyword}=#${toHex(ava.valueDer)}`;
