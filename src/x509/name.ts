@@ -157,6 +157,8 @@ export function avaToString(ava: Ava): string {
   const keyword = DEFAULT_KEYWORD[ava.oid] ?? `OID.${ava.oid}`;
   const val = avaValueString(ava);
   if (val === null) return `${keyword}=#${toHex(ava.valueDer)}`;
+  // Most values need neither quotes nor escapes: no special character, no leading, trailing or double space.
+  if (!/[,+=\n<>#;\\"]|^ | $|  /.test(val)) return `${keyword}=${val}`;
   const escapees = ',+=\n<>#;\\"';
   let quoteNeeded = false;
   let out = '';
@@ -214,26 +216,12 @@ function avaToRfc2253(ava: Ava): string {
     }
   }
   if (valStr === null) return `${keyword}=#${toHex(ava.valueDer)}`;
-  const escapees = ',=+<>#;"\\';
-  let sb = '';
-  for (const c of valStr) {
-    // for..of walks code points; Java walks chars, but only BMP chars are ever escaped.
-    if (isPrintableStringChar(c) || escapees.includes(c)) {
-      if (escapees.includes(c)) sb += '\\';
-      sb += c;
-    } else if (c === '\u0000') sb += '\\00';
-    else sb += c;
-  }
-  let lead = 0;
-  while (lead < sb.length && (sb[lead] === ' ' || sb[lead] === '\r')) lead++;
-  let trail = sb.length - 1;
-  while (trail >= 0 && (sb[trail] === ' ' || sb[trail] === '\r')) trail--;
-  let out = '';
-  for (let i = 0; i < sb.length; i++) {
-    if (i < lead || i > trail) out += '\\';
-    out += sb[i];
-  }
-  return `${keyword}=${out}`;
+  // The special characters get a backslash, NUL becomes \00, and so does every leading and trailing
+  // space or CR (a backslash each).
+  const sb = valStr.replace(/[,=+<>#;"\\]/g, '\\$&').replace(/\u0000/g, '\\00');
+  const [, lead, middle, trail] = /^([ \r]*)([^]*?)([ \r]*)$/.exec(sb) as RegExpExecArray;
+  const escapeEach = (t: string) => t.replace(/[^]/g, '\\$&');
+  return `${keyword}=${escapeEach(lead)}${middle}${escapeEach(trail)}`;
 }
 
 export class X500Name {
