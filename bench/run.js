@@ -18,6 +18,8 @@ const FIXTURES = process.env.KTOOL_FIXTURES ?? '/work/shared/fixtures';
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
 const RUNS = Number(args[args.indexOf('--runs') + 1]) || (QUICK ? 3 : 5);
+/** Runs of the commands compared pair by pair with bare Node start-up (short ones: more runs are cheap). */
+const PAIRED_RUNS = Math.max(RUNS, QUICK ? 5 : 15);
 const PW = 'changeit';
 const HAS_TIME = fs.existsSync('/usr/bin/time');
 const JDK25 = process.env.JDK25_HOME ?? '/usr/lib/jvm/temurin-25-jdk-amd64';
@@ -51,9 +53,29 @@ function bench(cmd, argv, opts = {}) {
   return { min: Math.min(...rs.map((r) => r.wall)), median: median(rs.map((r) => r.wall)), rss: HAS_TIME ? Math.max(...rs.map((r) => r.rss)) : null };
 }
 
+/**
+ * A command against bare Node start-up, in turn (node, cmd, node, cmd, ...) so both see the same
+ * machine: this one drifts by ±20 % within minutes. The ratio is the median of the pairs' ratios
+ * (`ratio`), which holds when the speed drifts; the medians alone are in the table too.
+ */
+const NODE0 = ['node', ['-e', '0']];
+function againstNode(cmd, argv, opts = {}) {
+  const runs = opts.runs ?? PAIRED_RUNS;
+  runOnce(...NODE0);
+  runOnce(cmd, argv, opts);
+  const pairs = Array.from({ length: runs }, () => [runOnce(...NODE0), runOnce(cmd, argv, opts)]);
+  const a = pairs.map((p) => p[1]);
+  return {
+    min: Math.min(...a.map((r) => r.wall)),
+    median: median(a.map((r) => r.wall)),
+    rss: HAS_TIME ? Math.max(...a.map((r) => r.rss)) : null,
+    ratio: median(pairs.map(([n, r]) => r.wall / n.wall)),
+  };
+}
+
 const rows = [];
 function record(group, name, res, base, note = '') {
-  rows.push({ group, name, ...res, ratio: base ? res.median / base.median : null, note });
+  rows.push({ group, name, ...res, ratio: res.ratio ?? (base ? res.median / base.median : null), note });
   const fmt = (x) => `${x.toFixed(3)} s`;
   process.stderr.write(`  ${name}: min ${fmt(res.min)} median ${fmt(res.median)}${res.rss ? ` rss ${(res.rss / 1024).toFixed(1)} MiB` : ''}${note ? ` (${note})` : ''}\n`);
 }
@@ -105,10 +127,10 @@ function main() {
   record('start-up', '`node -e 0` (bare Node start-up)', node0, node0);
   const jksjs = `const j=require(${JSON.stringify(path.join(ROOT, 'node_modules/jks-js'))});const p=j.toPem(require('fs').readFileSync(process.argv[1]),'${PW}');process.stdout.write(Object.keys(p).length+'\\n')`;
   for (const [label, file] of [['JKS', cacertsJks], ['PKCS#12', cacertsP12]]) {
-    record(`list cacerts (${label})`, `\`ktool list\` cacerts ${label}`, bench(KTOOL, ['list', '--storepass', PW, file]), node0);
-    record(`list cacerts (${label})`, `\`ktool list --json\` cacerts ${label}`, bench(KTOOL, ['list', '--json', '--storepass', PW, file]), node0);
+    record(`list cacerts (${label})`, `\`ktool list\` cacerts ${label}`, againstNode(KTOOL, ['list', '--storepass', PW, file]), node0);
+    record(`list cacerts (${label})`, `\`ktool list --json\` cacerts ${label}`, againstNode(KTOOL, ['list', '--json', '--storepass', PW, file]), node0);
     record(`list cacerts (${label})`, `\`keytool -list\` cacerts ${label}`, bench('keytool', ['-list', '-keystore', file, '-storepass', PW]), node0);
-    if (label === 'JKS') record(`list cacerts (${label})`, 'jks-js `toPem` cacerts JKS', bench('node', ['-e', jksjs, file]), node0);
+    if (label === 'JKS') record(`list cacerts (${label})`, 'jks-js `toPem` cacerts JKS', againstNode('node', ['-e', jksjs, file]), node0);
   }
 
   // 2. A truststore from the bundle: one ktool run vs one keytool -importcert per certificate.
@@ -150,7 +172,7 @@ function main() {
 
   // 4. PKCS#12 with 20 modern-profile keys: open (list) and re-protect (passwd).
   const keys = twentyKeys();
-  record('20 keys (PKCS#12, modern)', '`ktool list` 20-key PKCS#12', bench(KTOOL, ['list', '--storepass', PW, keys]), node0);
+  record('20 keys (PKCS#12, modern)', '`ktool list` 20-key PKCS#12', againstNode(KTOOL, ['list', '--storepass', PW, keys]), node0);
   record('20 keys (PKCS#12, modern)', '`keytool -list` 20-key PKCS#12', bench('keytool', ['-list', '-keystore', keys, '-storepass', PW]), node0);
   let flip = false;
   const pw = () => ((flip = !flip) ? [PW, 'changed1'] : ['changed1', PW]);
@@ -171,7 +193,7 @@ function main() {
   const javaVersion = (spawnSync('keytool', ['-J-version'], { encoding: 'utf8' }).stderr.split('\n')[0] || 'keytool').trim();
   const head = [
     `Machine: ${cpu}, ${os.cpus().length} CPUs, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}; Node ${process.version}; keytool: ${javaVersion}; ${new Date().toISOString().slice(0, 10)}.`,
-    `Runs: ${RUNS} per command after one warm-up${QUICK ? '; keytool loop extrapolated (--quick)' : ''}. Ratio: median / the group's reference (bare Node start-up, or ktool truststore, or the 1k figure).`,
+    `Runs: ${RUNS} per command after one warm-up (${PAIRED_RUNS} for ktool and jks-js against bare Node start-up, taken in turn with it; their ratio is the median of the pairs' ratios)${QUICK ? '; keytool loop extrapolated (--quick)' : ''}. Other ratios: median / the group's reference (bare Node start-up, or ktool truststore, or the 1k figure).`,
     '',
     '| group | command | min (s) | median (s) | peak RSS (MiB) | ratio | note |',
     '|---|---|---:|---:|---:|---:|---|',

@@ -4,7 +4,7 @@
  * and nesting depth is bounded, so hostile input gives a CORRUPT error, never a crash or a large allocation.
  */
 import { corrupt } from '../model/errors';
-import { concatBytes } from '../util/bytes';
+import { bytesEqual, concatBytes } from '../util/bytes';
 
 export const TAG = {
   BOOLEAN: 0x01,
@@ -235,17 +235,19 @@ export class Asn1 {
 
 // The same few dozen OIDs recur in every certificate; decoding them with BigInt dominated reading big
 // stores. Memoised by their bytes (short ones only, and a bounded number, so hostile input cannot grow it).
-const oidMemo = new Map<string, string>();
+// The key is a 32-bit FNV-1a hash of the bytes (no string to build per lookup); a hit is checked
+// against the stored bytes, and a collision is simply decoded.
+const oidMemo = new Map<number, { bytes: Uint8Array; oid: string }>();
 
 export function decodeOid(c: Uint8Array): string {
   if (c.length === 0 || c.length > 32) return decodeOidBytes(c);
-  const key = String.fromCharCode(...c);
-  let s = oidMemo.get(key);
-  if (s === undefined) {
-    s = decodeOidBytes(c);
-    if (oidMemo.size < 4096) oidMemo.set(key, s);
-  }
-  return s;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < c.length; i++) h = Math.imul(h ^ c[i], 0x01000193);
+  const hit = oidMemo.get(h);
+  if (hit && bytesEqual(hit.bytes, c)) return hit.oid;
+  const oid = decodeOidBytes(c);
+  if (!hit && oidMemo.size < 4096) oidMemo.set(h, { bytes: c.slice(), oid });
+  return oid;
 }
 
 function decodeOidBytes(c: Uint8Array): string {

@@ -218,10 +218,15 @@ function avaToRfc2253(ava: Ava): string {
   if (valStr === null) return `${keyword}=#${toHex(ava.valueDer)}`;
   // The special characters get a backslash, NUL becomes \00, and so does every leading and trailing
   // space or CR (a backslash each).
-  const sb = valStr.replace(/[,=+<>#;"\\]/g, '\\$&').replace(/\u0000/g, '\\00');
-  const [, lead, middle, trail] = /^([ \r]*)([^]*?)([ \r]*)$/.exec(sb) as RegExpExecArray;
+  const sb = /[,=+<>#;"\\\u0000]/.test(valStr) ? valStr.replace(/[,=+<>#;"\\]/g, '\\$&').replace(/\u0000/g, '\\00') : valStr;
+  const edge = (c: string) => c === ' ' || c === '\r';
+  if (sb.length === 0 || (!edge(sb[0]) && !edge(sb[sb.length - 1]))) return `${keyword}=${sb}`;
+  let lead = 0;
+  while (lead < sb.length && edge(sb[lead])) lead++;
+  let trail = sb.length;
+  while (trail > lead && edge(sb[trail - 1])) trail--;
   const escapeEach = (t: string) => t.replace(/[^]/g, '\\$&');
-  return `${keyword}=${escapeEach(lead)}${middle}${escapeEach(trail)}`;
+  return `${keyword}=${escapeEach(sb.slice(0, lead))}${sb.slice(lead, trail)}${escapeEach(sb.slice(trail))}`;
 }
 
 export class X500Name {
