@@ -47,11 +47,6 @@ class SyncOutput {
     }
   }
 
-  /** Whether the reader has gone (EPIPE seen). */
-  get gone(): boolean {
-    return this.closed;
-  }
-
   private handOver(): NodeJS.WriteStream {
     this.streaming = true;
     return this.stream().on('error', (e: NodeJS.ErrnoException) => {
@@ -66,9 +61,6 @@ const stderr = new SyncOutput(2, () => process.stderr);
 
 export const writeStdout = (chunk: string | Uint8Array): void => stdout.write(chunk);
 export const writeStderr = (chunk: string | Uint8Array): void => stderr.write(chunk);
-
-/** Whether standard output's reader has gone (EPIPE seen). */
-export const stdoutGone = (): boolean => stdout.gone;
 
 export const stdio: Output = {
   out: (t) => writeStdout(t.endsWith('\n') ? t : t + '\n'),

@@ -4,7 +4,7 @@
  * encryption), and the writers. Private keys come out as the JDK's PKCS#8 shape, so a key imported
  * from PEM is stored byte for byte as keytool would store it.
  */
-import { X509Certificate, createDecipheriv, createHash } from 'node:crypto';
+import { createDecipheriv, createHash } from 'node:crypto';
 import { CertView } from '../x509/certificate';
 import { Asn1, TAG, algId, integer, octetString, oid, seq } from '../asn1/der';
 import { OID } from '../asn1/oids';
@@ -556,7 +556,7 @@ const PEM_KINDS: Record<string, SniffKind> = {
 
 const isTime = (n: Asn1 | undefined): boolean => n !== undefined && (n.tag === TAG.UTC_TIME || n.tag === TAG.GENERALIZED_TIME);
 
-/** Which kind of DER object this is, by its shape (node:crypto confirms certificates). */
+/** Which kind of DER object this is, by its shape (certificates confirmed by parsing, as checkedCertificate does). */
 function sniffDerNode(node: Asn1): SniffPart {
   const keyForm = classifyPrivateKeyDer(node);
   if (keyForm) return { kind: 'private-key', keyForm, encrypted: keyForm === 'encrypted-pkcs8' };
@@ -567,7 +567,7 @@ function sniffDerNode(node: Asn1): SniffPart {
     if (k.length === 3 && k[0].tag === TAG.SEQUENCE && k[1].tag === TAG.SEQUENCE && k[2].tag === TAG.BIT_STRING) {
       const tbs = k[0].children;
       try {
-        new X509Certificate(Buffer.from(node.der));
+        CertView.from(node.der);
         return { kind: 'certificate' };
       } catch {
         // not a certificate: CSR or CRL
