@@ -45,12 +45,16 @@ function median(xs) {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
+/** The figures of a row from its runs: fastest and median wall time, largest peak RSS. */
+function summary(rs) {
+  return { min: Math.min(...rs.map((r) => r.wall)), median: median(rs.map((r) => r.wall)), rss: HAS_TIME ? Math.max(...rs.map((r) => r.rss)) : null };
+}
+
 /** Runs a command RUNS times (after one warm-up for the file cache). */
 function bench(cmd, argv, opts = {}) {
   const runs = opts.runs ?? RUNS;
   if (!opts.noWarmup) runOnce(cmd, argv, opts);
-  const rs = Array.from({ length: runs }, () => runOnce(cmd, argv, opts));
-  return { min: Math.min(...rs.map((r) => r.wall)), median: median(rs.map((r) => r.wall)), rss: HAS_TIME ? Math.max(...rs.map((r) => r.rss)) : null };
+  return summary(Array.from({ length: runs }, () => runOnce(cmd, argv, opts)));
 }
 
 /**
@@ -64,13 +68,7 @@ function againstNode(cmd, argv, opts = {}) {
   runOnce(...NODE0);
   runOnce(cmd, argv, opts);
   const pairs = Array.from({ length: runs }, () => [runOnce(...NODE0), runOnce(cmd, argv, opts)]);
-  const a = pairs.map((p) => p[1]);
-  return {
-    min: Math.min(...a.map((r) => r.wall)),
-    median: median(a.map((r) => r.wall)),
-    rss: HAS_TIME ? Math.max(...a.map((r) => r.rss)) : null,
-    ratio: median(pairs.map(([n, r]) => r.wall / n.wall)),
-  };
+  return { ...summary(pairs.map((p) => p[1])), ratio: median(pairs.map(([n, r]) => r.wall / n.wall)) };
 }
 
 const rows = [];
@@ -184,7 +182,7 @@ function main() {
       const r = runOnce(KTOOL, ['passwd', '--storepass', a, '--new-storepass', b, keys]);
       if (i > 0) rs.push(r);
     }
-    return { min: Math.min(...rs.map((r) => r.wall)), median: median(rs.map((r) => r.wall)), rss: HAS_TIME ? Math.max(...rs.map((r) => r.rss)) : null };
+    return summary(rs);
   })();
   record('20 keys (PKCS#12, modern)', '`ktool passwd` 20-key PKCS#12 (decrypt + re-encrypt 20 keys)', res, node0);
 
