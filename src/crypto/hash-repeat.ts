@@ -4,7 +4,7 @@
  * call for it, and one OpenSSL call per round costs more in call overhead than the hashing. Plain JS
  * is slow until V8 optimises it: its 32-bit values are heap numbers in the interpreter, so a cold
  * 10,000-round SHA-256 took ~10 ms plus garbage collection. So each round runs as WebAssembly
- * (sha-wasm-build.ts), about 6 ms cold: V8 runs the first calls in its baseline compiler and swaps in
+ * (sha-wasm-build.ts), about 8 ms cold: V8 runs the first calls in its baseline compiler and swaps in
  * optimised code by itself, which is why the rounds are run in chunks of separate calls.
  * SHA-1 (legacy profiles) and SHA-256 (modern).
  */
