@@ -2,7 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { sha1Repeated, sha256Repeated } from '../../src/crypto/hash-repeat';
+import { sha1Repeated, sha256Repeated, warmUpRepeatedDigest } from '../../src/crypto/hash-repeat';
 import { shaWasmSource } from '../../src/crypto/sha-wasm-build';
 
 test.each([
@@ -21,6 +21,10 @@ test.each([
   const view = big.subarray(3, 3 + size);
   expect(repeated(view, 5).equals(repeated(Buffer.from(view), 5))).toBe(true);
   expect(() => repeated(randomBytes(size + 1), 1)).toThrow();
+  // The warm-up runs on a scratch state: it changes no later result.
+  const before = repeated(view, 300);
+  warmUpRepeatedDigest(alg);
+  expect(repeated(view, 300).equals(before)).toBe(true);
 });
 
 test('the embedded module (src/crypto/sha-wasm.ts) is what sha-wasm-build.ts generates (npm run gen:wasm)', () => {
