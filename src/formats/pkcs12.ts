@@ -12,6 +12,7 @@
  */
 import { Asn1, type DeferredDer, type DerPart, TAG, bmpString, deferred, explicit, integer, nullValue, octetString, oid, seq, set, writeDer } from '../asn1/der';
 import { OID } from '../asn1/oids';
+import { warmUpRepeatedDigest } from '../crypto/hash-repeat';
 import { pbeDecrypt, pbeEncrypt, readPbeSpec } from '../crypto/pbe';
 import { buildMacData, readMacData, verifyMac } from '../crypto/pkcs12-mac';
 import { type RandomSource, secureRandom } from '../crypto/random';
@@ -121,21 +122,48 @@ export function openPkcs12SecretKey(epki: Uint8Array, password: string): { algor
 
 // ------------------------------------------------------------------ certificates (just what chains need)
 
-interface CertInfo {
-  der: Uint8Array;
+interface ChainFields {
   subject: Uint8Array;
   issuer: Uint8Array;
   ski?: Uint8Array;
   aki?: Uint8Array;
 }
 
-function certInfo(der: Uint8Array): CertInfo {
-  const cert = Asn1.parse(der, 'certificate').expect(TAG.SEQUENCE, 'certificate');
-  const tbs = cert.child(0, 'certificate').expect(TAG.SEQUENCE, 'TBSCertificate');
+/**
+ * A certificate bag's certificate. Its names and key identifiers are read only when a chain is built:
+ * a truststore of 140 CA certificates has no chains, and walking every certificate's extensions was
+ * a third of the time spent reading its bags. The outer structure is checked at once.
+ */
+class CertInfo {
+  private fields?: ChainFields;
+  constructor(readonly der: Uint8Array) {
+    const cert = Asn1.parse(der, 'certificate').expect(TAG.SEQUENCE, 'certificate');
+    if (cert.children.length !== 3) throw corrupt('certificate: not a SEQUENCE of TBSCertificate, algorithm and signature');
+  }
+  get subject(): Uint8Array {
+    return this.chainFields().subject;
+  }
+  get issuer(): Uint8Array {
+    return this.chainFields().issuer;
+  }
+  get ski(): Uint8Array | undefined {
+    return this.chainFields().ski;
+  }
+  get aki(): Uint8Array | undefined {
+    return this.chainFields().aki;
+  }
+  private chainFields(): ChainFields {
+    this.fields ??= readChainFields(this.der);
+    return this.fields;
+  }
+}
+
+function readChainFields(der: Uint8Array): ChainFields {
+  const tbs = Asn1.parse(der, 'certificate').child(0, 'certificate').expect(TAG.SEQUENCE, 'TBSCertificate');
   const f = tbs.children;
   const o = f[0]?.isContext(0) ? 1 : 0;
   if (f.length < o + 6) throw corrupt('certificate: TBSCertificate too short');
-  const info: CertInfo = { der, issuer: f[o + 2].expect(TAG.SEQUENCE, 'issuer').der, subject: f[o + 4].expect(TAG.SEQUENCE, 'subject').der };
+  const info: ChainFields = { issuer: f[o + 2].expect(TAG.SEQUENCE, 'issuer').der, subject: f[o + 4].expect(TAG.SEQUENCE, 'subject').der };
   for (const x of f.slice(o + 6)) {
     if (!x.isContext(3)) continue;
     for (const ext of x.child(0, 'extensions').children) {
@@ -248,7 +276,7 @@ function readSafeBags(safe: Asn1, c: Collected, depth: number): void {
         // A view, not a copy: the certificates are most of the (decrypted) SafeContents, which they
         // then keep alive, instead of doubling the peak memory of a large truststore.
         const der = explicitContent(value.children[1], 'CertBag').expect(TAG.OCTET_STRING, 'CertBag value').octets();
-        c.bags.push({ kind: 'cert', cert: certInfo(der), attrs, index });
+        c.bags.push({ kind: 'cert', cert: new CertInfo(der), attrs, index });
         break;
       }
       case OID.secretBag: {
@@ -296,25 +324,24 @@ function decode(bytes: Uint8Array, password: string | null): DecodedStore {
   if (pfx.children.length > 3) throw corrupt('PKCS12 PFX: unexpected elements');
 
   let mac: MacSpec | null = null;
-  let integrityChecked = false;
   const macNode = pfx.children[2];
-  if (macNode) {
-    const parsed = readMacData(macNode);
-    mac = parsed.spec;
-    if (password !== null) {
-      verifyMac(parsed, password, authSafeBytes);
-      integrityChecked = true;
-    }
-  }
+  const macData = macNode ? readMacData(macNode) : undefined;
+  const checkMac = macData !== undefined && password !== null;
+  // The MAC check's 10,000 digest rounds run as WebAssembly: starting it now lets V8 optimise that
+  // code in the background while the certificates are decrypted, which needs the same time.
+  if (checkMac && macData.spec.kind === 'hmac') warmUpRepeatedDigest(macData.spec.digest);
 
-  const collected: Collected = { bags: [], privateKeyCount: 0, warnings };
+  // Decrypt first, check the MAC, then read: a decryption failure is reported only if the MAC
+  // passed, so a tampered file is still called tampered, as when the MAC came first.
+  const contents: { bytes: Uint8Array; encrypted: boolean }[] = [];
+  let decryptFailure: unknown;
   let certProtection: PbeSpec | null = null;
   const authSafe = Asn1.parse(authSafeBytes, 'AuthenticatedSafe').expect(TAG.SEQUENCE, 'AuthenticatedSafe');
   for (const ci of authSafe.children) {
     ci.expect(TAG.SEQUENCE, 'ContentInfo');
     const type = ci.child(0, 'ContentInfo').oid();
     if (type === OID.data) {
-      readSafeContents(explicitContent(ci.children[1], 'ContentInfo').expect(TAG.OCTET_STRING, 'data content').octets(), collected);
+      contents.push({ bytes: explicitContent(ci.children[1], 'ContentInfo').expect(TAG.OCTET_STRING, 'data content').octets(), encrypted: false });
     } else if (type === OID.encryptedData) {
       const ed = explicitContent(ci.children[1], 'encryptedData').expect(TAG.SEQUENCE, 'EncryptedData');
       ed.child(0, 'EncryptedData').expect(TAG.INTEGER, 'EncryptedData version');
@@ -328,22 +355,35 @@ function decode(bytes: Uint8Array, password: string | null): DecodedStore {
         warnings.push('encrypted certificate data skipped: no store password given (certificates and trusted entries are not shown)');
         continue;
       }
-      let plain: Uint8Array;
+      if (decryptFailure !== undefined) continue;
       try {
-        plain = pbeDecrypt(alg, content.octets(), password);
+        contents.push({ bytes: pbeDecrypt(alg, content.octets(), password), encrypted: true });
       } catch (e) {
-        if (e instanceof KtoolError && e.code === 'WRONG_PASSWORD') throw new KtoolError('WRONG_PASSWORD', 'keystore password was incorrect');
-        throw e;
-      }
-      try {
-        readSafeContents(plain, collected);
-      } catch (e) {
-        // Without a MAC a wrong password that passes the padding check yields garbage.
-        if (!integrityChecked && e instanceof KtoolError && e.code === 'CORRUPT') throw new KtoolError('WRONG_PASSWORD', 'keystore password was incorrect');
-        throw e;
+        decryptFailure = e instanceof KtoolError && e.code === 'WRONG_PASSWORD' ? new KtoolError('WRONG_PASSWORD', 'keystore password was incorrect') : e;
       }
     } else {
       throw new KtoolError('UNSUPPORTED', `PKCS12 content type ${type} is not supported`);
+    }
+  }
+
+  let integrityChecked = false;
+  if (macData) {
+    mac = macData.spec;
+    if (checkMac) {
+      verifyMac(macData, password, authSafeBytes);
+      integrityChecked = true;
+    }
+  }
+  if (decryptFailure !== undefined) throw decryptFailure;
+
+  const collected: Collected = { bags: [], privateKeyCount: 0, warnings };
+  for (const { bytes: safeContents, encrypted } of contents) {
+    try {
+      readSafeContents(safeContents, collected);
+    } catch (e) {
+      // Without a MAC a wrong password that passes the padding check yields garbage.
+      if (encrypted && !integrityChecked && e instanceof KtoolError && e.code === 'CORRUPT') throw new KtoolError('WRONG_PASSWORD', 'keystore password was incorrect');
+      throw e;
     }
   }
 
@@ -524,7 +564,7 @@ function encode(store: KeyStore, password: string | null, options: EncodeOptions
       const keyId = keyIdFor(e);
       keyBags.push(seq(oid(OID.pkcs8ShroudedKeyBag), explicit(0, epki), bagAttributes(nameFor(e), keyId, undefined, e.extraAttributes)));
       e.chain.forEach((der, i) => {
-        const attrs = i === 0 ? bagAttributes(nameFor(e), keyId, undefined, e.extraAttributes) : bagAttributes(nameToRfc2253(certInfo(der).subject), undefined, undefined, e.extraAttributes);
+        const attrs = i === 0 ? bagAttributes(nameFor(e), keyId, undefined, e.extraAttributes) : bagAttributes(nameToRfc2253(new CertInfo(der).subject), undefined, undefined, e.extraAttributes);
         certBags.push(certBag(der, attrs));
       });
     } else if (e.type === 'SecretKeyEntry') {

@@ -260,6 +260,26 @@ describe('PKCS12 integrity and damage', () => {
     expect(codes.get('TAMPERED')).toBeGreaterThan(positions.size / 2);
   });
 
+  test('damaged encrypted certificates are reported as tampering: the MAC verdict comes before a decryption failure', () => {
+    // The certificates are decrypted before the MAC is checked (to overlap V8's compile of the MAC code).
+    const original = readFixture(macd.file);
+    const pfx = Asn1.parse(original);
+    const authSafeBytes = pfx.child(1).child(1).child(0).octets();
+    const at = authSafeBytes.byteOffset - original.byteOffset;
+    const encrypted = Asn1.parse(authSafeBytes).children.find((ci) => ci.child(0).oid() === OID.encryptedData)!;
+    const ciphertext = encrypted.child(1).child(0).child(1).children[2];
+    for (const pos of [ciphertext.contentEnd - 1, ciphertext.contentEnd - 17, ciphertext.contentStart]) {
+      const bad = Uint8Array.from(original);
+      bad[at + pos] ^= 0x5a;
+      const err = expectKtoolError(() => pkcs12Codec.decode(bad, macd.store_password), ['TAMPERED']);
+      expect(err.message).toBe('Keystore was tampered with, or password was incorrect');
+    }
+    // Without a password nothing is decrypted or checked.
+    const noPassword = Uint8Array.from(original);
+    noPassword[at + ciphertext.contentEnd - 1] ^= 0x5a;
+    expect(pkcs12Codec.decode(noPassword, null).info.integrityChecked).toBe(false);
+  });
+
   test('truncation -> CORRUPT', () => {
     const original = readFixture(macd.file);
     for (let n = 0; n < original.length; n += 97) expectKtoolError(() => pkcs12Codec.decode(original.subarray(0, n), macd.store_password), ['CORRUPT']);
