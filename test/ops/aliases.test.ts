@@ -24,7 +24,7 @@ function openSslAlias(der: Uint8Array): { cn: string; serial: string } {
 const ours = (der: Uint8Array) => ({ cn: aliasForCertificate(der, () => false), serial: aliasForCertificate(der, () => false, '{serial}') });
 
 const cacerts = codecFor('PKCS12').decode(readFixture('stores/cacerts-17.p12'), 'changeit').store.entries.flatMap((e) => (e.type === 'trustedCertEntry' ? [e.cert] : []));
-const system = fs.existsSync('/etc/ssl/certs/ca-certificates.crt') ? readCertificates(fs.readFileSync('/etc/ssl/certs/ca-certificates.crt'), 'system bundle') : [];
+const system = fs.existsSync('/etc/ssl/certs/ca-certificates.crt') ? readCertificates(fs.readFileSync('/etc/ssl/certs/ca-certificates.crt')) : [];
 
 test.each([
   ['the JDK cacerts', cacerts],
