@@ -4,7 +4,7 @@
  * and nesting depth is bounded, so hostile input gives a CORRUPT error, never a crash or a large allocation.
  */
 import { corrupt } from '../model/errors';
-import { bytesEqual, concatBytes } from '../util/bytes';
+import { bytesEqual, concatBytes, decodeUtf16be } from '../util/bytes';
 
 export const TAG = {
   BOOLEAN: 0x01,
@@ -201,11 +201,8 @@ export class Asn1 {
   text(): string {
     const c = this.octets();
     switch (this.tagNumber) {
-      case 0x1e: {
-        let s = '';
-        for (let i = 0; i + 1 < c.length; i += 2) s += String.fromCharCode((c[i] << 8) | c[i + 1]);
-        return s;
-      }
+      case 0x1e:
+        return decodeUtf16be(c);
       case 0x1c: {
         let s = '';
         for (let i = 0; i + 3 < c.length; i += 4) s += String.fromCodePoint(((c[i] << 24) | (c[i + 1] << 16) | (c[i + 2] << 8) | c[i + 3]) >>> 0);

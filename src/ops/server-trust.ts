@@ -4,7 +4,7 @@
  * --expect-fingerprint check that makes trust-on-first-use safe to script.
  */
 import { KtoolError } from '../model/errors';
-import { bytesEqual } from '../util/bytes';
+import { bytesEqual, colonHex, fromHex } from '../util/bytes';
 import { orderChain } from '../x509/chain';
 import { type ParsedCert, displayName, parseCertificate, verifyChain } from '../x509/verify';
 import { sha256Hex } from './aliases';
@@ -88,7 +88,7 @@ export class FingerprintMismatch extends KtoolError {
   }
 }
 
-const colons = (hex: string): string => hex.toUpperCase().replace(/(..)(?!$)/g, '$1:');
+const colons = (hex: string): string => colonHex(fromHex(hex));
 
 /** Refuses unless the chosen certificate has the expected SHA-256 (naming the one that does, if sent). */
 export function checkFingerprint(chosen: ChosenCertificate, expected: string, sent: readonly Uint8Array[]): void {

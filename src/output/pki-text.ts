@@ -9,6 +9,7 @@ import type { ParsedCrl } from '../x509/crl';
 import type { ParsedCsr } from '../x509/csr';
 import { X500Name } from '../x509/name';
 import { extensionBody, javaDateString, renderExtensionList } from './keytool-text';
+import { colonHex, fromHex } from '../util/bytes';
 
 const CHALLENGE_PASSWORD = '1.2.840.113549.1.9.7';
 
@@ -90,7 +91,7 @@ function serialText(v: bigint): string {
   let h = v.toString(16);
   if (h.length % 2) h = `0${h}`;
   if (parseInt(h[0], 16) >= 8) h = `00${h}`;
-  return h.replace(/(..)(?!$)/g, '$1:');
+  return colonHex(fromHex(h), true);
 }
 
 function crlExtensionText(e: Extension): string {

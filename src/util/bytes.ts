@@ -122,10 +122,21 @@ export function utf16be(s: string): Uint8Array {
   return out;
 }
 
+/** UTF-16BE code units as a string (a trailing odd byte is ignored; lone surrogates are kept). */
 export function decodeUtf16be(b: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i + 1 < b.length; i += 2) s += String.fromCharCode((b[i] << 8) | b[i + 1]);
-  return s;
+  // Natively, as one copy and one string: a per-character loop builds a string per character.
+  const even = b.length & ~1;
+  return even === 0 ? '' : Buffer.from(b.subarray(0, even)).swap16().toString('utf16le');
+}
+
+const HEX_UPPER = Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0'));
+
+/** "AB:CD:..." (keytool's fingerprints), or lower case. One join: a regular expression over the hex built a string per match. */
+export function colonHex(b: Uint8Array, lowerCase = false): string {
+  const parts = new Array<string>(b.length);
+  for (let i = 0; i < b.length; i++) parts[i] = HEX_UPPER[b[i]];
+  const s = parts.join(':');
+  return lowerCase ? s.toLowerCase() : s;
 }
 
 /** Java modified UTF-8: U+0000 as C0 80, supplementary characters as two 3-byte surrogates. */

@@ -6,7 +6,7 @@
 import { X509Certificate, createHash, type KeyObject } from 'node:crypto';
 import { Asn1, TAG } from '../asn1/der';
 import { KtoolError, corrupt } from '../model/errors';
-import { bytesEqual } from '../util/bytes';
+import { bytesEqual, colonHex } from '../util/bytes';
 import { X500Name } from './name';
 
 /**
@@ -617,12 +617,7 @@ export function keyDisplayName(k: PublicKeyInfo, jdk: 17 | 25 = 17): string {
 
 // ------------------------------------------------------------------ the view
 
-const fingerprint = (der: Uint8Array, alg: 'sha1' | 'sha256'): string =>
-  createHash(alg)
-    .update(der)
-    .digest('hex')
-    .toUpperCase()
-    .replace(/(..)(?!$)/g, '$1:');
+const fingerprint = (der: Uint8Array, alg: 'sha1' | 'sha256'): string => colonHex(createHash(alg).update(der).digest());
 
 const cache = new WeakMap<Uint8Array, CertView>();
 

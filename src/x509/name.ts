@@ -7,7 +7,7 @@
  */
 import { Asn1, TAG, oid as encodeOid, seq, setOfSorted, tlv } from '../asn1/der';
 import { KtoolError } from '../model/errors';
-import { toHex } from '../util/bytes';
+import { decodeUtf16be, toHex } from '../util/bytes';
 
 /** One AttributeTypeAndValue. */
 export interface Ava {
@@ -115,11 +115,6 @@ function decodeAscii(b: Uint8Array): string {
   return s;
 }
 const decodeLatin1 = (b: Uint8Array): string => Buffer.from(b).toString('latin1');
-function decodeUtf16be(b: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i + 1 < b.length; i += 2) s += String.fromCharCode((b[i] << 8) | b[i + 1]);
-  return s;
-}
 function decodeUtf32be(b: Uint8Array): string {
   let s = '';
   for (let i = 0; i + 3 < b.length; i += 4) {

@@ -1,0 +1,29 @@
+/** Byte helpers behind names and fingerprints: agree with the obvious per-character forms. */
+import { createHash, randomBytes } from 'node:crypto';
+import { colonHex, decodeUtf16be, utf16be } from '../../src/util/bytes';
+
+const slowUtf16be = (b: Uint8Array): string => {
+  let s = '';
+  for (let i = 0; i + 1 < b.length; i += 2) s += String.fromCharCode((b[i] << 8) | b[i + 1]);
+  return s;
+};
+
+test('decodeUtf16be: code units as they are, a trailing odd byte ignored', () => {
+  for (const s of ['', 'a', 'cacerts alias', 'Zürich Ⅻ', '😀 emoji', '\ud800 lone', 'x\u0000y']) expect(decodeUtf16be(utf16be(s))).toBe(s);
+  expect(decodeUtf16be(Uint8Array.of(0x00))).toBe('');
+  expect(decodeUtf16be(Uint8Array.of(0x00, 0x41, 0x00))).toBe('A');
+  for (let n = 0; n < 300; n += 7) {
+    const b = randomBytes(n);
+    // A view at an odd offset of a larger buffer reads the right bytes.
+    const view = Buffer.concat([Buffer.of(1), b]).subarray(1);
+    expect(decodeUtf16be(view)).toBe(slowUtf16be(b));
+  }
+});
+
+test('colonHex: keytool-style fingerprints', () => {
+  expect(colonHex(Uint8Array.of())).toBe('');
+  expect(colonHex(Uint8Array.of(0x0a))).toBe('0A');
+  expect(colonHex(Uint8Array.of(0x00, 0xff, 0x10), true)).toBe('00:ff:10');
+  const d = createHash('sha256').update('x').digest();
+  expect(colonHex(d)).toBe(d.toString('hex').toUpperCase().replace(/(..)(?!$)/g, '$1:'));
+});
