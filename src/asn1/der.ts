@@ -4,7 +4,7 @@
  * and nesting depth is bounded, so hostile input gives a CORRUPT error, never a crash or a large allocation.
  */
 import { corrupt } from '../model/errors';
-import { bytesEqual, concatBytes, decodeUtf16be } from '../util/bytes';
+import { concatBytes, decodeUtf16be } from '../util/bytes';
 
 export const TAG = {
   BOOLEAN: 0x01,
@@ -182,7 +182,8 @@ export class Asn1 {
     return b.subarray(1);
   }
   oid(): string {
-    return decodeOid(this.expect(TAG.OID, 'OID').content);
+    this.expect(TAG.OID, 'OID');
+    return decodeOidIn(this.src, this.contentStart, this.contentEnd);
   }
   bigint(): bigint {
     const c = this.content;
@@ -236,15 +237,26 @@ export class Asn1 {
 // against the stored bytes, and a collision is simply decoded.
 const oidMemo = new Map<number, { bytes: Uint8Array; oid: string }>();
 
-export function decodeOid(c: Uint8Array): string {
-  if (c.length === 0 || c.length > 32) return decodeOidBytes(c);
+export const decodeOid = (c: Uint8Array): string => decodeOidIn(c, 0, c.length);
+
+/** The OID whose contents are src[start, end): no view is made unless it is decoded for the memo. */
+function decodeOidIn(src: Uint8Array, start: number, end: number): string {
+  const n = end - start;
+  if (n === 0 || n > 32) return decodeOidBytes(src.subarray(start, end));
   let h = 0x811c9dc5;
-  for (let i = 0; i < c.length; i++) h = Math.imul(h ^ c[i], 0x01000193);
+  for (let i = start; i < end; i++) h = Math.imul(h ^ src[i], 0x01000193);
   const hit = oidMemo.get(h);
-  if (hit && bytesEqual(hit.bytes, c)) return hit.oid;
+  if (hit && sameBytes(hit.bytes, src, start, n)) return hit.oid;
+  const c = src.slice(start, end);
   const oid = decodeOidBytes(c);
-  if (!hit && oidMemo.size < 4096) oidMemo.set(h, { bytes: c.slice(), oid });
+  if (!hit && oidMemo.size < 4096) oidMemo.set(h, { bytes: c, oid });
   return oid;
+}
+
+function sameBytes(a: Uint8Array, src: Uint8Array, start: number, n: number): boolean {
+  if (a.length !== n) return false;
+  for (let i = 0; i < n; i++) if (a[i] !== src[start + i]) return false;
+  return true;
 }
 
 function decodeOidBytes(c: Uint8Array): string {
