@@ -124,10 +124,19 @@ export function utf16be(s: string): Uint8Array {
 
 /** UTF-16BE code units as a string (a trailing odd byte is ignored; lone surrogates are kept). */
 export function decodeUtf16be(b: Uint8Array): string {
-  // Natively, as one copy and one string: a per-character loop builds a string per character.
-  const even = b.length & ~1;
-  return even === 0 ? '' : Buffer.from(b.subarray(0, even)).swap16().toString('utf16le');
+  // The code units, then one String.fromCharCode per chunk: faster cold than a string per character,
+  // and than Buffer.swap16, which loops in JS below 128 bytes (names and aliases are shorter).
+  const n = b.length >> 1;
+  let s = '';
+  for (let start = 0; start < n; start += UTF16_CHUNK) {
+    const units = new Array<number>(Math.min(UTF16_CHUNK, n - start));
+    for (let i = 0; i < units.length; i++) units[i] = (b[2 * (start + i)] << 8) | b[2 * (start + i) + 1];
+    s += String.fromCharCode.apply(null, units);
+  }
+  return s;
 }
+/** Code units per String.fromCharCode call, well inside the engine's argument limit. */
+const UTF16_CHUNK = 8192;
 
 const HEX_UPPER = Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0'));
 
