@@ -551,6 +551,9 @@ function encode(store: KeyStore, password: string | null, options: EncodeOptions
     return password;
   };
 
+  // As in decode: V8 optimises the MAC's digest rounds while the bags are sealed and encrypted.
+  if (password !== null && profile.mac?.kind === 'hmac') warmUpRepeatedDigest(profile.mac.digest);
+
   const keyBags: Uint8Array[] = [];
   const certBags: Uint8Array[] = [];
   for (const e of store.entries) {

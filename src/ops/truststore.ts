@@ -76,7 +76,7 @@ export function buildTruststore(existing: KeyStore, inputs: readonly Certificate
 
   // 1. Parse, filter and deduplicate the inputs (first occurrence wins, so order is the caller's).
   const seen = new Map<string, string>();
-  const wanted: { der: Uint8Array; sha: string; source: string }[] = [];
+  const wanted: { der: Uint8Array; sha: string; source: string; subject: string }[] = [];
   for (const input of inputs) {
     let x: CertView;
     try {
@@ -101,7 +101,7 @@ export function buildTruststore(existing: KeyStore, inputs: readonly Certificate
       skipped.push({ ...base, reason: 'not a CA certificate' });
       continue;
     }
-    wanted.push({ der: input.der, sha, source: input.source });
+    wanted.push({ der: input.der, sha, source: input.source, subject: base.subject });
   }
 
   // 2. Place them. Aliases depend only on the certificate (and, on a clash, its fingerprint), so the
@@ -113,12 +113,15 @@ export function buildTruststore(existing: KeyStore, inputs: readonly Certificate
   const unchanged: TruststoreItem[] = [];
   const resultBySha = new Map<string, TrustedCertEntry>();
   if (!opts.replace) for (const [sha, e] of oldBySha) resultBySha.set(sha, e);
-  const taken = (alias: string) => kept.some((e) => e.alias === alias);
+  const aliases = new Set(kept.map((e) => e.alias));
+  const taken = (alias: string) => aliases.has(alias);
+  // Inputs were parsed above: their items reuse that subject and fingerprint.
+  const itemOfWanted = (e: TrustedCertEntry, w: (typeof wanted)[number]): TruststoreItem => ({ alias: e.alias, subject: w.subject, sha256: w.sha, ...(w.source ? { source: w.source } : {}) });
 
   for (const w of wanted) {
     const present = resultBySha.get(w.sha);
     if (present) {
-      unchanged.push(itemOf(present, w.source));
+      unchanged.push(itemOfWanted(present, w));
       continue;
     }
     let alias = foldAlias(aliasForCertificate(w.der, taken, template));
@@ -130,15 +133,16 @@ export function buildTruststore(existing: KeyStore, inputs: readonly Certificate
         ? old // --replace keeps an identical entry as it was (date, attributes)
         : { type: 'trustedCertEntry', alias, created: now, cert: w.der, friendlyName: alias };
     kept.push(entry);
+    aliases.add(entry.alias);
     resultBySha.set(w.sha, entry);
-    if (entry === old) unchanged.push(itemOf(entry, w.source));
-    else added.push(itemOf(entry, w.source));
+    (entry === old ? unchanged : added).push(itemOfWanted(entry, w));
   }
 
   const removed: TruststoreItem[] = [];
   if (opts.replace) {
+    const keptSet = new Set(kept);
     for (const e of existing.entries) {
-      if (kept.includes(e)) continue;
+      if (keptSet.has(e)) continue;
       if (e.type === 'trustedCertEntry') removed.push(itemOf(e));
       else removed.push({ alias: e.alias, subject: '', sha256: '' });
     }
