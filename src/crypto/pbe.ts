@@ -14,6 +14,7 @@ import { KDF_IV, KDF_KEY, pkcs12Kdf, pkcs12PasswordBytes } from './pkcs12-kdf';
 import type { RandomSource } from './random';
 import { rc2CbcDecrypt, rc2CbcEncrypt } from './rc2';
 import { rc4 } from './rc4';
+import { digest as digestOf } from './digest';
 import { checkIterations } from './iterations';
 
 type Pbes2Cipher = Extract<PbeSpec, { scheme: 'pbes2' }>['cipher'];
@@ -219,7 +220,7 @@ function pbkdf2(password: string, p: { salt: Uint8Array; iterations: number; prf
 /** PBKDF1 (RFC 8018 5.1): T = H^c(P || S); key = T[0..8], IV = T[8..16]. */
 function pbkdf1(password: string, digest: 'md5' | 'sha1', salt: Uint8Array, iterations: number): { key: Uint8Array; iv: Uint8Array } {
   let t: Buffer = createHash(digest).update(Buffer.from(password, 'utf8')).update(salt).digest();
-  for (let i = 1; i < iterations; i++) t = createHash(digest).update(t).digest();
+  for (let i = 1; i < iterations; i++) t = digestOf(digest, t);
   return { key: new Uint8Array(t.subarray(0, 8)), iv: new Uint8Array(t.subarray(8, 16)) };
 }
 

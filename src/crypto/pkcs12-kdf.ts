@@ -5,6 +5,7 @@
 import * as nodeCrypto from 'node:crypto';
 import { KtoolError } from '../model/errors';
 import type { DigestName } from '../model/keystore';
+import { digest as digestOf } from './digest';
 import { sha1Repeated, sha256Repeated } from './hash-repeat';
 
 export const KDF_KEY = 1;
@@ -38,9 +39,6 @@ export function pkcs12PasswordBytes(password: string, nulForm = false): Uint8Arr
   return out;
 }
 
-// The one-shot crypto.hash (Node 20.12+) is about twice as fast as createHash for the iteration loop.
-const oneShot = (nodeCrypto as { hash?: (alg: string, data: Uint8Array, enc: 'buffer') => Buffer }).hash;
-const rehash = (alg: string, data: Buffer): Buffer => (oneShot ? oneShot(alg, data, 'buffer') : nodeCrypto.createHash(alg).update(data).digest());
 
 function fillRepeated(dst: Uint8Array, offset: number, length: number, src: Uint8Array): void {
   for (let i = 0; i < length; i++) dst[offset + i] = src[i % src.length];
@@ -64,7 +62,7 @@ export function pkcs12Kdf(digest: DigestName, passwordBytes: Uint8Array, salt: U
     let A: Buffer = nodeCrypto.createHash(d.node).update(D).update(I).digest();
     if (digest === 'sha1') A = sha1Repeated(A, iterations - 1);
     else if (digest === 'sha256') A = sha256Repeated(A, iterations - 1);
-    else for (let r = 1; r < iterations; r++) A = rehash(d.node, A);
+    else for (let r = 1; r < iterations; r++) A = digestOf(d.node, A);
     out.set(A.subarray(0, Math.min(u, n - done)), done);
     done += u;
     if (done >= n) break;

@@ -1,11 +1,11 @@
 /** Deterministic aliases for certificates: a slug of the subject CN, plus a short fingerprint on collision. */
-import { createHash } from 'node:crypto';
+import { digest } from '../crypto/digest';
 import type { KeyStore } from '../model/keystore';
 import { CertView } from '../x509/certificate';
 import { NAME_OIDS, avaToString, avaValueString } from '../x509/name';
 
 export function sha256Hex(der: Uint8Array): string {
-  return createHash('sha256').update(der).digest('hex');
+  return digest('sha256', der).toString('hex');
 }
 
 /** The first CN of the subject in encoding order (as OpenSSL lists it), if any. */

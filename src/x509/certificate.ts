@@ -3,7 +3,8 @@
  * publishes. Names and extensions come from our own DER walk (so they print exactly as Java does);
  * node:crypto does hashing and, when asked, gives the public key as a KeyObject.
  */
-import { X509Certificate, createHash, type KeyObject } from 'node:crypto';
+import { X509Certificate, type KeyObject } from 'node:crypto';
+import { digest } from '../crypto/digest';
 import { Asn1, TAG } from '../asn1/der';
 import { KtoolError, corrupt } from '../model/errors';
 import { bytesEqual, colonHex } from '../util/bytes';
@@ -617,7 +618,7 @@ export function keyDisplayName(k: PublicKeyInfo, jdk: 17 | 25 = 17): string {
 
 // ------------------------------------------------------------------ the view
 
-const fingerprint = (der: Uint8Array, alg: 'sha1' | 'sha256'): string => colonHex(createHash(alg).update(der).digest());
+const fingerprint = (der: Uint8Array, alg: 'sha1' | 'sha256'): string => colonHex(digest(alg, der));
 
 const cache = new WeakMap<Uint8Array, CertView>();
 

@@ -3,8 +3,9 @@
  * PKCS#7 file had them in, and finding the certificate of a private key. Links are issuer name ==
  * subject name (DER), checked against AuthorityKeyIdentifier/SubjectKeyIdentifier when both exist.
  */
-import { X509Certificate, createHash } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { Asn1, TAG } from '../asn1/der';
+import { digest } from '../crypto/digest';
 import { KtoolError, corrupt } from '../model/errors';
 import { bytesEqual } from '../util/bytes';
 import { keyMatchesCertificate } from './keyinfo';
@@ -64,7 +65,7 @@ function certFacts(der: Uint8Array, index: number): CertFacts {
   return {
     index,
     der,
-    sha256: createHash('sha256').update(der).digest('hex'),
+    sha256: digest('sha256', der).toString('hex'),
     subject,
     issuer,
     ski,

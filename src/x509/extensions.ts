@@ -4,8 +4,8 @@
  *
  * An `Ext` carries the extnValue *contents* (the DER of the inner value, without the OCTET STRING wrapper).
  */
-import * as crypto from 'node:crypto';
 import * as net from 'node:net';
+import { digest } from '../crypto/digest';
 import { Asn1, TAG, bitString, bool, decodeOid, explicit, implicit, integer, octetString, oid, seq } from '../asn1/der';
 import { KtoolError, corrupt } from '../model/errors';
 import { concatBytes } from '../util/bytes';
@@ -228,7 +228,7 @@ export function formatGeneralName(g: GeneralName): string {
 export function keyIdentifier(spki: Uint8Array): Uint8Array {
   const n = Asn1.parse(spki, 'SubjectPublicKeyInfo').expect(TAG.SEQUENCE, 'SubjectPublicKeyInfo');
   const bits = n.child(1, 'SubjectPublicKeyInfo').expect(TAG.BIT_STRING, 'subjectPublicKey').bits();
-  return new Uint8Array(crypto.createHash('sha1').update(bits).digest());
+  return new Uint8Array(digest('sha1', bits));
 }
 
 export function basicConstraints(opts: { ca: boolean; pathLen?: number }, critical = false): Ext {
