@@ -207,16 +207,22 @@ interface Attrs {
 function readAttributes(node: Asn1 | undefined): Attrs {
   const out: Attrs = { extras: [] };
   if (!node) return out;
-  node.expect(TAG.SET, 'bag attributes');
-  for (const a of node.children) {
-    a.expect(TAG.SEQUENCE, 'bag attribute');
-    const id = a.child(0, 'bag attribute').oid();
-    const values = a.child(1, 'bag attribute').expect(TAG.SET, 'bag attribute values').children;
+  // Indexed loops over the children arrays: this runs for every bag (two attributes each in a JDK
+  // truststore), mostly before V8 has optimised it.
+  const list = node.expect(TAG.SET, 'bag attributes').children;
+  for (let i = 0; i < list.length; i++) {
+    const parts = list[i].expect(TAG.SEQUENCE, 'bag attribute').children;
+    if (parts.length < 2) throw corrupt(`bag attribute: missing element #${parts.length}`);
+    const id = parts[0].oid();
+    const values = parts[1].expect(TAG.SET, 'bag attribute values').children;
     if (values.length === 0) throw corrupt(`bag attribute ${id} has no value`);
     if (id === OID.friendlyName) out.friendlyName = values[0].expect(TAG.BMP_STRING, 'friendlyName').text();
     else if (id === OID.localKeyId) out.localKeyId = Uint8Array.from(values[0].expect(TAG.OCTET_STRING, 'localKeyId').octets());
-    else if (id === OID.oracleTrustedKeyUsage) out.trustedUsage = values.map((v) => v.oid());
-    else out.extras.push({ oid: id, values: values.map((v) => Uint8Array.from(v.der)) });
+    else if (id === OID.oracleTrustedKeyUsage) {
+      const usage: string[] = [];
+      for (let k = 0; k < values.length; k++) usage.push(values[k].oid());
+      out.trustedUsage = usage;
+    } else out.extras.push({ oid: id, values: values.map((v) => Uint8Array.from(v.der)) });
   }
   return out;
 }
