@@ -124,19 +124,23 @@ export function utf16be(s: string): Uint8Array {
 
 /** UTF-16BE code units as a string (a trailing odd byte is ignored; lone surrogates are kept). */
 export function decodeUtf16be(b: Uint8Array): string {
-  // The code units, then one String.fromCharCode per chunk: faster cold than a string per character,
-  // and than Buffer.swap16, which loops in JS below 128 bytes (names and aliases are shorter).
-  const n = b.length >> 1;
+  const units = new Array<number>(b.length >> 1);
+  for (let i = 0; i < units.length; i++) units[i] = (b[2 * i] << 8) | b[2 * i + 1];
+  return fromCodeUnits(units);
+}
+
+/**
+ * UTF-16 code units as a string: one String.fromCharCode per chunk. Cold, this is faster than a
+ * string per character (and than Buffer.swap16, which loops in JS below 128 bytes).
+ */
+function fromCodeUnits(units: readonly number[]): string {
+  if (units.length <= CODE_UNIT_CHUNK) return String.fromCharCode.apply(null, units as number[]);
   let s = '';
-  for (let start = 0; start < n; start += UTF16_CHUNK) {
-    const units = new Array<number>(Math.min(UTF16_CHUNK, n - start));
-    for (let i = 0; i < units.length; i++) units[i] = (b[2 * (start + i)] << 8) | b[2 * (start + i) + 1];
-    s += String.fromCharCode.apply(null, units);
-  }
+  for (let start = 0; start < units.length; start += CODE_UNIT_CHUNK) s += String.fromCharCode.apply(null, units.slice(start, start + CODE_UNIT_CHUNK));
   return s;
 }
 /** Code units per String.fromCharCode call, well inside the engine's argument limit. */
-const UTF16_CHUNK = 8192;
+const CODE_UNIT_CHUNK = 8192;
 
 const HEX_UPPER = Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0'));
 
@@ -161,21 +165,24 @@ export function encodeModifiedUtf8(s: string): Uint8Array {
 }
 
 export function decodeModifiedUtf8(b: Uint8Array): string {
-  let s = '';
+  // At most one code unit per byte: allocated once, cut to length at the end.
+  const units = new Array<number>(b.length);
+  let n = 0;
   for (let i = 0; i < b.length; ) {
     const x = b[i];
     if (x < 0x80) {
-      s += String.fromCharCode(x);
+      units[n++] = x;
       i += 1;
     } else if ((x & 0xe0) === 0xc0 && i + 1 < b.length && (b[i + 1] & 0xc0) === 0x80) {
-      s += String.fromCharCode(((x & 0x1f) << 6) | (b[i + 1] & 0x3f));
+      units[n++] = ((x & 0x1f) << 6) | (b[i + 1] & 0x3f);
       i += 2;
     } else if ((x & 0xf0) === 0xe0 && i + 2 < b.length && (b[i + 1] & 0xc0) === 0x80 && (b[i + 2] & 0xc0) === 0x80) {
-      s += String.fromCharCode(((x & 0x0f) << 12) | ((b[i + 1] & 0x3f) << 6) | (b[i + 2] & 0x3f));
+      units[n++] = ((x & 0x0f) << 12) | ((b[i + 1] & 0x3f) << 6) | (b[i + 2] & 0x3f);
       i += 3;
     } else {
       throw corrupt(`malformed modified UTF-8 string at byte ${i}`);
     }
   }
-  return s;
+  units.length = n;
+  return fromCodeUnits(units);
 }

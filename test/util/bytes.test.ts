@@ -1,6 +1,6 @@
 /** Byte helpers behind names and fingerprints: agree with the obvious per-character forms. */
 import { createHash, randomBytes } from 'node:crypto';
-import { colonHex, decodeUtf16be, utf16be } from '../../src/util/bytes';
+import { colonHex, decodeModifiedUtf8, decodeUtf16be, encodeModifiedUtf8, utf16be } from '../../src/util/bytes';
 
 const slowUtf16be = (b: Uint8Array): string => {
   let s = '';
@@ -26,4 +26,12 @@ test('colonHex: keytool-style fingerprints', () => {
   expect(colonHex(Uint8Array.of(0x00, 0xff, 0x10), true)).toBe('00:ff:10');
   const d = createHash('sha256').update('x').digest();
   expect(colonHex(d)).toBe(d.toString('hex').toUpperCase().replace(/(..)(?!$)/g, '$1:'));
+});
+
+test('modified UTF-8 (JKS aliases): round trip, NUL as C0 80, supplementary characters as surrogates, long strings', () => {
+  for (const s of ['', 'mykey', 'zürich', 'x\u0000y', '日本', '😀', '\udc00', 'a'.repeat(20000) + 'é'.repeat(5000)]) {
+    expect(decodeModifiedUtf8(encodeModifiedUtf8(s))).toBe(s);
+  }
+  expect(Buffer.from(encodeModifiedUtf8('\u0000')).toString('hex')).toBe('c080');
+  expect(() => decodeModifiedUtf8(Uint8Array.of(0x61, 0xc3))).toThrow(/malformed modified UTF-8 string at byte 1/);
 });
