@@ -274,6 +274,13 @@ describe('PKCS12 integrity and damage', () => {
       const err = expectKtoolError(() => pkcs12Codec.decode(bad, macd.store_password), ['TAMPERED']);
       expect(err.message).toBe('Keystore was tampered with, or password was incorrect');
     }
+    // The bags are read before the MAC check too: a broken structure in the plain key bags is tampering.
+    const plain = Asn1.parse(authSafeBytes).children.find((ci) => ci.child(0).oid() === OID.data)!;
+    const keyBags = plain.child(1).child(0);
+    const broken = Uint8Array.from(original);
+    broken[at + keyBags.contentStart] ^= 0x01; // the SafeContents SEQUENCE tag 0x30 becomes 0x31
+    expect(() => pkcs12Codec.decode(broken.subarray(0), null)).toThrow(KtoolError); // unverified: CORRUPT
+    expect(expectKtoolError(() => pkcs12Codec.decode(broken, macd.store_password), ['TAMPERED']).message).toBe('Keystore was tampered with, or password was incorrect');
     // Without a password nothing is decrypted or checked.
     const noPassword = Uint8Array.from(original);
     noPassword[at + ciphertext.contentEnd - 1] ^= 0x5a;
