@@ -274,7 +274,7 @@ describe('PKCS12 integrity and damage', () => {
       const err = expectKtoolError(() => pkcs12Codec.decode(bad, macd.store_password), ['TAMPERED']);
       expect(err.message).toBe('Keystore was tampered with, or password was incorrect');
     }
-    // The bags are read before the MAC check too: a broken structure in the plain key bags is tampering.
+    // A broken structure in the plain key bags of a MAC-protected store is tampering too.
     const plain = Asn1.parse(authSafeBytes).children.find((ci) => ci.child(0).oid() === OID.data)!;
     const keyBags = plain.child(1).child(0);
     const broken = Uint8Array.from(original);
