@@ -45,7 +45,9 @@ function readCert(r: ByteReader, version: number): Uint8Array {
     // Java resolves "X.509" and its alias "X509"; nothing else has ever been written by the JDK.
     if (certType !== CERT_TYPE && certType !== 'X509') throw corrupt(`unsupported certificate type ${JSON.stringify(certType)}`);
   }
-  const der = r.bytes(r.u32()).slice();
+  // A view of the store's bytes, not a copy (as in the PKCS#12 reader): the file stays in memory
+  // while its entries are used anyway.
+  const der = r.bytes(r.u32());
   // CertificateFactory would reject anything that is not a DER SEQUENCE.
   Asn1.parse(der, 'certificate').expect(TAG.SEQUENCE, 'certificate');
   return der;
@@ -70,7 +72,9 @@ function decodeContainer(bytes: Uint8Array, password: string | null, type: Conta
       throw corrupt(`Unrecognized keystore entry: ${tag | 0}`);
     }
     const alias = r.utf();
-    const ms = Number(BigInt.asIntN(64, r.u64()));
+    // A signed 64-bit count of milliseconds, as two 32-bit halves: exact below 2^53, and anything
+    // that large is out of range anyway.
+    const ms = r.i32() * 2 ** 32 + r.u32();
     if (Math.abs(ms) > MAX_DATE_MS) throw corrupt(`alias ${alias}: creation date out of range`);
     const created = new Date(ms);
     let entry: Entry;

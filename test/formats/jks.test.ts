@@ -201,6 +201,21 @@ describe('robustness on the smallest stores', () => {
   });
 });
 
+test('creation dates: the signed 64-bit milliseconds round-trip, out-of-range ones are CORRUPT', () => {
+  const s = STORES.find((x) => x.store_type === 'JKS' && x.entries.some((e) => e.entry_type === 'trustedCertEntry'))!;
+  const cert = (jksCodec.decode(readFixture(s.file), s.store_password).store.entries.find((e) => e.type === 'trustedCertEntry') as Extract<Entry, { type: 'trustedCertEntry' }>).cert;
+  const withDate = (ms: number): KeyStore => ({ type: 'JKS', entries: [{ type: 'trustedCertEntry', alias: 'a', created: new Date(ms), cert }], protection: { kind: 'keyed-sha1' } });
+  for (const ms of [0, 1, -1, 1764633600123, -86400000 * 365 * 300, 2 ** 40 + 7, -(2 ** 40) - 7, 8.64e15, -8.64e15]) {
+    const back = jksCodec.decode(jksCodec.encode(withDate(ms), 'pw'), 'pw').store.entries[0];
+    expect({ ms, got: back.created?.getTime() }).toEqual({ ms, got: ms });
+  }
+  // 8.64e15 + 1 ms is past Java's Date range: the raw field, written by hand.
+  const bytes = jksCodec.encode(withDate(0), 'pw');
+  const at = 4 + 4 + 4 + 4 + 2 + 1; // magic, version, count, tag, alias length and 'a'
+  Buffer.from(bytes.buffer, bytes.byteOffset).writeBigInt64BE(8640000000000001n, at);
+  expect(codeOf(() => jksCodec.decode(bytes, null))).toBe('CORRUPT');
+});
+
 describe('type handling', () => {
   const jks = STORES.find((s) => s.store_type === 'JKS' && s.entries.some((e) => e.entry_type === 'PrivateKeyEntry'))!;
   const jceks = STORES.find((s) => s.entries.some((e) => e.entry_type === 'SecretKeyEntry'))!;
