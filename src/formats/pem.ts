@@ -51,8 +51,10 @@ export function parsePemBlocks(text: string): PemBlock[] {
   for (let i = 0; i < lines.length; i++) {
     const n = i + 1;
     const line = lines[i].trim();
-    const begin = BEGIN_RE.exec(line);
-    const end = END_RE.exec(line);
+    // Only a line starting with '-' can be a BEGIN or END line (most are base64).
+    const dashed = line.charCodeAt(0) === 0x2d;
+    const begin = dashed ? BEGIN_RE.exec(line) : null;
+    const end = dashed ? END_RE.exec(line) : null;
     if (!cur) {
       if (begin) cur = { label: begin[1], begin: n, headers: [], body: [], inHeaders: true };
       else if (end) throw corrupt(`PEM line ${n}: END ${end[1]} without a BEGIN line`);
@@ -94,8 +96,11 @@ export function parsePemBlocks(text: string): PemBlock[] {
 function decodeBase64Body(b64: string, label: string, line: number): Uint8Array {
   const where = `PEM ${label} block at line ${line}`;
   if (b64.length === 0) throw corrupt(`${where} is empty`);
-  // '=' only as padding at the very end; a length of 4k+1 cannot be base64.
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length % 4 === 1 || (b64.includes('=') && b64.length % 4 !== 0)) {
+  // '=' only as padding at the very end; a length of 4k+1 cannot be base64. (Every line was checked
+  // for base64 characters already: only the place of '=' is left to check.)
+  const pad = b64.indexOf('=');
+  const padding = pad < 0 ? 0 : b64.length - pad;
+  if ((pad >= 0 && (padding > 2 || b64.slice(pad) !== '=='.slice(0, padding))) || b64.length % 4 === 1 || (pad >= 0 && b64.length % 4 !== 0)) {
     throw corrupt(`${where}: bad base64`);
   }
   return new Uint8Array(Buffer.from(b64, 'base64'));

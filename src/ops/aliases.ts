@@ -39,19 +39,20 @@ function serialBytesHex(der: Uint8Array): string {
 /**
  * `template` may use {cn} (slug of the CN), {sha256} (first 8 hex digits), {sha256:N}, {serial}.
  * Without a template: the CN slug, and the slug plus fingerprint when that alias is already taken by
- * another certificate.
+ * another certificate. `sha256`: the certificate's fingerprint in hex, if the caller has it already.
  */
-export function aliasForCertificate(der: Uint8Array, taken: (alias: string) => boolean, template?: string): string {
+export function aliasForCertificate(der: Uint8Array, taken: (alias: string) => boolean, template?: string, sha256?: string): string {
   const cn = slug(subjectCommonName(der) ?? lastAttribute(der) ?? 'cert');
-  const fp = sha256Hex(der);
+  // The fingerprint (unless the caller has it) and the serial only when the alias uses them.
+  const fp = () => sha256 ?? sha256Hex(der);
   if (template) {
     return template
       .replace(/\{cn\}/g, cn)
-      .replace(/\{sha256(?::(\d+))?\}/g, (_, n?: string) => fp.slice(0, n ? Number(n) : 8))
-      .replace(/\{serial\}/g, serialBytesHex(der))
+      .replace(/\{sha256(?::(\d+))?\}/g, (_, n?: string) => fp().slice(0, n ? Number(n) : 8))
+      .replace(/\{serial\}/g, () => serialBytesHex(der))
       .toLowerCase();
   }
-  return taken(cn) ? `${cn}-${fp.slice(0, 8)}` : cn;
+  return taken(cn) ? `${cn}-${fp().slice(0, 8)}` : cn;
 }
 
 export function certificateIndex(store: KeyStore): Map<string, string> {

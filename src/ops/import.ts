@@ -54,7 +54,7 @@ export function importTrustedCerts(
   const taken = (a: string) => entries.some((e) => e.alias === a);
   for (const der of certs) {
     const sha = sha256Hex(der);
-    const alias = opts.alias !== undefined ? foldAlias(opts.alias) : aliasForCertificate(der, (a) => taken(a) && bySha.get(sha) !== a, opts.aliasTemplate);
+    const alias = opts.alias !== undefined ? foldAlias(opts.alias) : aliasForCertificate(der, (a) => taken(a) && bySha.get(sha) !== a, opts.aliasTemplate, sha);
     const existing = entries.find((e) => e.alias === alias);
     if (existing) {
       if (existing.type === 'trustedCertEntry' && bytesEqual(existing.cert, der)) {

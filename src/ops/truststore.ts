@@ -124,9 +124,9 @@ export function buildTruststore(existing: KeyStore, inputs: readonly Certificate
       unchanged.push(itemOfWanted(present, w));
       continue;
     }
-    let alias = foldAlias(aliasForCertificate(w.der, taken, template));
+    let alias = foldAlias(aliasForCertificate(w.der, taken, template, w.sha));
     // A template without the fingerprint can clash: disambiguate with it, deterministically.
-    for (let n = 8; taken(alias) && n <= 64; n += 8) alias = foldAlias(`${aliasForCertificate(w.der, () => false, template)}-${w.sha.slice(0, n)}`);
+    for (let n = 8; taken(alias) && n <= 64; n += 8) alias = foldAlias(`${aliasForCertificate(w.der, () => false, template, w.sha)}-${w.sha.slice(0, n)}`);
     const old = opts.replace ? oldBySha.get(w.sha) : undefined;
     const entry: TrustedCertEntry =
       old && old.alias === alias

@@ -321,6 +321,18 @@ describe('certificates', () => {
     }
   });
 
+  test("base64 bodies: '=' only as final padding, lengths that base64 can have", () => {
+    const block = (body: string) => parsePemBlocks(`-----BEGIN X-----\n${body}\n-----END X-----\n`)[0].der;
+    expect(Buffer.from(block('QQ==')).toString()).toBe('A');
+    expect(Buffer.from(block('QUI=')).toString()).toBe('AB');
+    expect(Buffer.from(block('QUJD')).toString()).toBe('ABC');
+    expect(Buffer.from(block('QUJD\nRA==')).toString()).toBe('ABCD');
+    expect(Buffer.from(block('QUJ')).toString()).toBe('AB'); // unpadded, as base64 decoders accept
+    for (const bad of ['QQ=A', 'Q===', '=QUJ', 'QQ=', 'QUJDR', 'QU==\nQQ==', 'QQ===']) {
+      expect(() => block(bad)).toThrow(/bad base64/);
+    }
+  });
+
   test('fuzzed inputs only ever throw KtoolError', () => {
     const seed = new Uint8Array(Buffer.concat([fs.readFileSync(CASES[0].chainFile), fs.readFileSync(CASES[0].keyFile)]));
     const der = readCertificates(seed)[0];
