@@ -39,13 +39,42 @@ export function entryToJson(e: Entry, secretInfo?: { algorithm: string; size: nu
   return out;
 }
 
-export function storeToJson(store: KeyStore, info: DecodeInfo, opts: { alias?: string; secretInfo?: (e: Entry) => { algorithm: string; size: number } | undefined } = {}) {
-  const entries = sortedEntries(store).filter((e) => opts.alias === undefined || e.alias === opts.alias);
-  return {
-    storeType: store.type,
-    protection: describeProtection(store, info),
-    integrityChecked: info.integrityChecked,
-    warnings: info.warnings,
-    entries: entries.map((e) => entryToJson(e, opts.secretInfo?.(e))),
-  };
+type JsonOptions = { alias?: string; secretInfo?: (e: Entry) => { algorithm: string; size: number } | undefined };
+
+const selectedEntries = (store: KeyStore, opts: JsonOptions): Entry[] => sortedEntries(store).filter((e) => opts.alias === undefined || e.alias === opts.alias);
+
+function storeHead(store: KeyStore, info: DecodeInfo) {
+  return { storeType: store.type, protection: describeProtection(store, info), integrityChecked: info.integrityChecked, warnings: info.warnings };
 }
+
+export function storeToJson(store: KeyStore, info: DecodeInfo, opts: JsonOptions = {}) {
+  return { ...storeHead(store, info), entries: selectedEntries(store, opts).map((e) => entryToJson(e, opts.secretInfo?.(e))) };
+}
+
+/** Entries per chunk of storeJsonText. */
+const ENTRIES_PER_CHUNK = 256;
+
+/**
+ * The text of JSON.stringify(storeToJson(...), null, 2) plus a newline, in pieces of 256 entries, so
+ * a 10,000-entry listing never holds all entries' objects (nor one string of all of them) at once.
+ */
+export function* storeJsonText(store: KeyStore, info: DecodeInfo, opts: JsonOptions = {}): Generator<string> {
+  const entries = selectedEntries(store, opts);
+  const head = JSON.stringify({ ...storeHead(store, info), entries: [] }, null, 2);
+  if (entries.length === 0) {
+    yield `${head}\n`;
+    return;
+  }
+  // The head ends in `"entries": []` and the closing brace; the entries go between the brackets.
+  yield `${head.slice(0, head.length - '[]\n}'.length)}[\n`;
+  for (let i = 0; i < entries.length; i += ENTRIES_PER_CHUNK) {
+    const json = entries.slice(i, i + ENTRIES_PER_CHUNK).map((e) => entryToJson(e, opts.secretInfo?.(e)));
+    // Nested two arrays deep, JSON.stringify indents the entries as they are indented in the whole;
+    // then the outer "[\n  [\n" and "\n  ]\n]" are cut off.
+    const text = JSON.stringify([json], null, 2);
+    yield `${i > 0 ? ',\n' : ''}${text.slice(NESTED_OPEN.length, text.length - NESTED_CLOSE.length)}`;
+  }
+  yield '\n  ]\n}\n';
+}
+const NESTED_OPEN = '[\n  [\n';
+const NESTED_CLOSE = '\n  ]\n]';

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { findEntry } from '../../model/alias';
 import type { Entry } from '../../model/keystore';
 import { KtoolError } from '../../model/errors';
-import { stdio } from '../context';
+import { stdio, writeStdout } from '../context';
 import { loadStoreFile } from '../store-file';
 import { password, passwordOptions, readStoreType, storeTypeOption } from '../options';
 import { openForListing } from '../open-store';
@@ -25,8 +25,8 @@ export function register(program: Command): void {
     const alias = opts.alias as string | undefined;
     if (alias !== undefined && !findEntry(decoded.store, alias)) throw new KtoolError('NOT_FOUND', `${store}: alias <${alias}> does not exist`);
     if (opts.json) {
-      const { storeToJson } = require('../../output/list-json') as typeof import('../../output/list-json');
-      stdio.json(storeToJson(decoded.store, decoded.info, { alias: alias?.toLowerCase(), secretInfo: pw === undefined ? undefined : (e) => secretKeyInfo(e, pw) }));
+      const { storeJsonText } = require('../../output/list-json') as typeof import('../../output/list-json');
+      for (const text of storeJsonText(decoded.store, decoded.info, { alias: alias?.toLowerCase(), secretInfo: pw === undefined ? undefined : (e) => secretKeyInfo(e, pw) })) writeStdout(text);
       return;
     }
     const { renderStoreListing, protectionLine } = require('../../output/listing') as typeof import('../../output/listing');
