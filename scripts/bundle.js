@@ -95,7 +95,8 @@ const LOADER = String.raw`
     }
     return nodeRequire(spec);
   }
-  return { main: load('dist/cli/main.js').main, loadedModules: () => [...cache.keys()] };
+  const entry = load('dist/cli/main.js');
+  return { main: entry.main, outputHandedOver: entry.outputHandedOver, loadedModules: () => [...cache.keys()] };
 `;
 
 /**

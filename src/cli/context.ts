@@ -24,6 +24,10 @@ export interface Output {
 class SyncOutput {
   private closed = false;
   private streaming = false;
+  /** Output was handed over to the process stream, which may still hold some of it. */
+  get handedOver(): boolean {
+    return this.streaming;
+  }
   constructor(
     private readonly fd: number,
     private readonly stream: () => NodeJS.WriteStream,
@@ -60,6 +64,7 @@ const stdout = new SyncOutput(1, () => process.stdout);
 const stderr = new SyncOutput(2, () => process.stderr);
 
 export const writeStdout = (chunk: string | Uint8Array): void => stdout.write(chunk);
+export const outputHandedOver = (): boolean => stdout.handedOver || stderr.handedOver;
 export const writeStderr = (chunk: string | Uint8Array): void => stderr.write(chunk);
 
 export const stdio: Output = {

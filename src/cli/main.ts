@@ -5,6 +5,9 @@
 import type { Command } from 'commander';
 import { KtoolError } from '../model/errors';
 import { writeStdout, writeStderr } from './context';
+
+// bin/ktool asks whether it may exit at once.
+export { outputHandedOver } from './context';
 import { EXIT, exitStatus } from './exit-codes';
 
 export const KEYTOOL_COMMANDS = new Set([
