@@ -64,8 +64,9 @@ const stdout = new SyncOutput(1, () => process.stdout);
 const stderr = new SyncOutput(2, () => process.stderr);
 
 export const writeStdout = (chunk: string | Uint8Array): void => stdout.write(chunk);
-export const outputHandedOver = (): boolean => stdout.handedOver || stderr.handedOver;
 export const writeStderr = (chunk: string | Uint8Array): void => stderr.write(chunk);
+/** Whether some output may still be queued in a process stream (so the process must not exit yet). */
+export const outputHandedOver = (): boolean => stdout.handedOver || stderr.handedOver;
 
 export const stdio: Output = {
   out: (t) => writeStdout(t.endsWith('\n') ? t : t + '\n'),

@@ -4,10 +4,9 @@
  * padding. JDK 25 feeds the password as UTF-8; JDK 17 accepts only printable ASCII (same bytes).
  */
 import { createCipheriv, createDecipheriv, createHash } from 'node:crypto';
-import { digest } from './digest';
 import { KtoolError, corrupt } from '../model/errors';
 import { concatBytes } from '../util/bytes';
-
+import { digest } from './digest';
 
 /** Java's UTF-8 encoder: like JS, but an unpaired surrogate becomes '?' rather than U+FFFD. */
 export function javaUtf8(s: string): Uint8Array {

@@ -39,7 +39,6 @@ export function pkcs12PasswordBytes(password: string, nulForm = false): Uint8Arr
   return out;
 }
 
-
 function fillRepeated(dst: Uint8Array, offset: number, length: number, src: Uint8Array): void {
   for (let i = 0; i < length; i++) dst[offset + i] = src[i % src.length];
 }

@@ -47,6 +47,7 @@ function storeHead(store: KeyStore, info: DecodeInfo) {
   return { storeType: store.type, protection: describeProtection(store, info), integrityChecked: info.integrityChecked, warnings: info.warnings };
 }
 
+/** The listing as one object, the schema above; `list --json` writes its text in pieces (storeJsonText). */
 export function storeToJson(store: KeyStore, info: DecodeInfo, opts: JsonOptions = {}) {
   return { ...storeHead(store, info), entries: selectedEntries(store, opts).map((e) => entryToJson(e, opts.secretInfo?.(e))) };
 }
