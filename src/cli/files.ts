@@ -97,11 +97,42 @@ function sleepSync(ms: number): void {
  */
 const EMPTY_LOCK_STALE_MS = 1000;
 
-function lockAgeMs(lock: string): number {
+/** The lock file as read at one moment: its holder's pid (0 while empty) and which file it is. */
+export interface LockSeen {
+  holder: number;
+  ino: bigint;
+  mtimeNs: bigint;
+}
+
+export function readLock(lock: string): LockSeen | undefined {
+  let fd: number;
   try {
-    return Date.now() - fs.statSync(lock).mtimeMs;
+    fd = fs.openSync(lock, 'r');
   } catch {
-    return 0; // gone: the next attempt creates it
+    return undefined; // released meanwhile
+  }
+  try {
+    const st = fs.fstatSync(fd, { bigint: true });
+    return { holder: Number(fs.readFileSync(fd, 'utf8')), ino: st.ino, mtimeNs: st.mtimeNs };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Removes a stale lock, but only the file that was judged stale: meanwhile its holder may have
+ * released it and another writer taken a new one, which must not be removed (two writers would then
+ * hold the store at once; 20 concurrent imports lost entries that way once writers exited promptly).
+ * The same lock is the same inode, modification time and content: an inode number is soon reused and
+ * timestamps are coarse, but a new lock holds another pid, or none yet.
+ */
+export function removeStaleLock(lock: string, seen: LockSeen): void {
+  const now = readLock(lock);
+  if (!now || now.ino !== seen.ino || now.mtimeNs !== seen.mtimeNs || now.holder !== seen.holder) return;
+  try {
+    fs.unlinkSync(lock);
+  } catch {
+    /* gone: someone else took it over */
   }
 }
 
@@ -117,20 +148,14 @@ export function acquireFileLock(file: string): () => void {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code !== 'EEXIST') throw new KtoolError('IO', `${lock}: cannot create lock file (${code})`);
-      let holder = NaN;
-      try {
-        holder = Number(fs.readFileSync(lock, 'utf8'));
-      } catch {
-        continue; // released meanwhile
-      }
+      const seen = readLock(lock);
+      if (!seen) continue;
+      const { holder } = seen;
       // Stale: its holder is dead, or it is empty (a holder killed between creating the file and
       // writing its pid, which a live one does at once) and a moment old.
-      if ((Number.isInteger(holder) && holder > 0 && !pidAlive(holder)) || (!(holder > 0) && lockAgeMs(lock) > EMPTY_LOCK_STALE_MS)) {
-        try {
-          fs.unlinkSync(lock);
-        } catch {
-          /* someone else took it over */
-        }
+      const ageMs = Date.now() - Number(seen.mtimeNs / 1_000_000n);
+      if ((Number.isInteger(holder) && holder > 0 && !pidAlive(holder)) || (!(holder > 0) && ageMs > EMPTY_LOCK_STALE_MS)) {
+        removeStaleLock(lock, seen);
         continue;
       }
       if (Date.now() > deadline) throw new KtoolError('IO', `${file}: locked by process ${holder} (remove ${lock} if that process is gone)`);

@@ -2,9 +2,10 @@
  * Concurrency: 20 ktool processes import 20 different certificates into one store at the same time.
  * The store's lock file (src/cli/files.ts) serialises the read-modify-write, so no update is lost.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readLock, removeStaleLock } from '../../src/cli/files';
 import { KTOOL_BIN, ktool } from '../helpers/cli';
 import { FIXTURES_DIR } from '../helpers/fixtures';
 import { tempDir } from '../helpers/jdk';
@@ -56,5 +57,40 @@ test('a lock left empty by a writer killed before it wrote its pid is taken over
   expect(r.status).toBe(0);
   expect(Date.now() - t0).toBeGreaterThanOrEqual(900);
   expect(fs.existsSync(`${store}.lock`)).toBe(false);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('a stale lock is removed only if it is still the file judged stale, not a new holder\'s lock in its place', () => {
+  const dir = tempDir('lock-takeover');
+  const lock = path.join(dir, 'trust.p12.lock');
+  const deadPid = spawnSync(process.execPath, ['-e', '0']).pid!;
+  // The holder died holding the lock: seen, judged stale, and removed.
+  fs.writeFileSync(lock, String(deadPid));
+  removeStaleLock(lock, readLock(lock)!);
+  expect(fs.existsSync(lock)).toBe(false);
+  // Between the look and the removal the lock was released and taken anew (often the same inode
+  // number, and a timestamp as coarse as the file system's): that lock stays, whether it already
+  // names its holder or is still empty.
+  for (const newHolder of [String(process.pid), '']) {
+    fs.writeFileSync(lock, String(deadPid));
+    const seen = readLock(lock)!;
+    expect(seen.holder).toBe(deadPid);
+    fs.unlinkSync(lock);
+    fs.writeFileSync(lock, newHolder);
+    removeStaleLock(lock, seen);
+    expect({ newHolder, kept: fs.existsSync(lock) && fs.readFileSync(lock, 'utf8') }).toEqual({ newHolder, kept: newHolder });
+    fs.unlinkSync(lock);
+  }
+  // The worst case: the new lock has the old one's inode and, timestamps being coarse, its
+  // modification time too (made so here by rewriting the file in place at a fixed time).
+  const t = new Date(Math.floor(Date.now() / 1000) * 1000);
+  fs.writeFileSync(lock, String(deadPid));
+  fs.utimesSync(lock, t, t);
+  const seen = readLock(lock)!;
+  fs.writeFileSync(lock, String(process.pid));
+  fs.utimesSync(lock, t, t);
+  expect({ ino: readLock(lock)!.ino, mtimeNs: readLock(lock)!.mtimeNs }).toEqual({ ino: seen.ino, mtimeNs: seen.mtimeNs });
+  removeStaleLock(lock, seen);
+  expect(fs.readFileSync(lock, 'utf8')).toBe(String(process.pid));
   fs.rmSync(dir, { recursive: true, force: true });
 });
