@@ -37,7 +37,8 @@ export function atomicWrite(file: string, data: Uint8Array, opts: WriteOptions =
   } catch {
     /* new file */
   }
-  const tmp = path.join(dir, `.${path.basename(file)}.ktool-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  removeDeadWritersTemps(dir, path.basename(file));
+  const tmp = path.join(dir, `${tempPrefix(path.basename(file))}${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   try {
     const fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, mode);
     try {
@@ -59,6 +60,35 @@ export function atomicWrite(file: string, data: Uint8Array, opts: WriteOptions =
     if (e instanceof KtoolError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new KtoolError('IO', `${file}: cannot write (${code ?? String(e)})`);
+  }
+}
+
+/** Temp files of a store are `.STORE.ktool-PID-HEX.tmp`, beside it (the rename must stay in one file system). */
+const tempPrefix = (base: string): string => `.${base}.ktool-`;
+const TEMP_SUFFIX = /^(\d+)-[0-9a-f]{8}\.tmp$/;
+
+/**
+ * A writer killed between creating its temp file and the rename leaves that file: a full or partial
+ * copy of the store, private keys included. The next write of the store removes such files of dead
+ * processes (a live pid's is another writer's work in progress).
+ */
+function removeDeadWritersTemps(dir: string, base: string): void {
+  const prefix = tempPrefix(base);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return; // the write itself will report the directory
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const m = TEMP_SUFFIX.exec(name.slice(prefix.length));
+    if (!m || Number(m[1]) === process.pid || pidAlive(Number(m[1]))) continue;
+    try {
+      fs.unlinkSync(path.join(dir, name));
+    } catch {
+      /* removed by another writer */
+    }
   }
 }
 
