@@ -1,7 +1,7 @@
 /**
  * Passwords typed on a terminal: under a real pseudo-terminal (util-linux `script`), ktool asks for
  * what it was not given — the store password, and each key password that the store password does not
- * open — without echoing what is typed.
+ * open (list, convert, export --key, passwd --alias, import-store) — without echoing what is typed.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -40,15 +40,24 @@ test('list: the store password is asked for and not echoed', async () => {
   expect(r.status).toBe(0);
 }, 20000);
 
-test('convert: each key password the store password does not open is asked for, by alias', async () => {
-  const r = await onTerminal(['convert', 'kp.jks', 'out.p12', '--deststorepass', 'changeit'], ['store-pass-17', 'rsa-key-pass', 'dsa-key-pass']);
+/**
+ * Copies kp.jks's three entries into OUT.p12 on a terminal, typing `answers`: each of its two key
+ * passwords, which its store password does not open, is asked for by alias and not echoed; keytool 17
+ * then finds both keys in OUT.
+ */
+async function copiesBothKeysAskingTheirPasswords(args: string[], answers: string[], out: string): Promise<void> {
+  const r = await onTerminal(args, answers);
   expect(r.screen).toMatch(/Enter key password for <rsa 4096 server>:/);
   expect(r.screen).toMatch(/Enter key password for <dsa-2048>:/);
   expect(r.screen).not.toMatch(/rsa-key-pass|dsa-key-pass|store-pass-17/);
   expect(r.status).toBe(0);
-  const listed = keytool(JDK17_HOME(), ['-list', '-keystore', 'out.p12', '-storepass', 'changeit'], { cwd: work });
+  const listed = keytool(JDK17_HOME(), ['-list', '-keystore', out, '-storepass', 'changeit'], { cwd: work });
   expect(listed.stdout).toMatch(/Your keystore contains 3 entries/);
   expect(listed.stdout.match(/PrivateKeyEntry/g)).toHaveLength(2);
+}
+
+test('convert: each key password the store password does not open is asked for, by alias', async () => {
+  await copiesBothKeysAskingTheirPasswords(['convert', 'kp.jks', 'out.p12', '--deststorepass', 'changeit'], ['store-pass-17', 'rsa-key-pass', 'dsa-key-pass'], 'out.p12');
 }, 30000);
 
 test('export --key: three wrong answers end with the alias named, nothing written', async () => {
@@ -57,4 +66,20 @@ test('export --key: three wrong answers end with the alias named, nothing writte
   expect(r.screen).toMatch(/kp\.jks: alias dsa-2048: cannot recover key \(wrong key password\)/);
   expect(r.status).toBe(3);
   expect(fs.existsSync(path.join(work, 'k.pem'))).toBe(false);
+}, 30000);
+
+test('passwd --alias: the current key password is asked for when the store password does not open it, then the new one', async () => {
+  fs.copyFileSync(path.join(work, 'kp.jks'), path.join(work, 'kp2.jks'));
+  const r = await onTerminal(['passwd', 'kp2.jks', '--alias', 'DSA-2048', '--storepass', 'store-pass-17'], ['dsa-key-pass', 'new-dsa-pass']);
+  expect(r.screen).toMatch(/Enter key password for <dsa-2048>:[^]*Enter new key password for <DSA-2048>:/);
+  expect(r.screen).not.toMatch(/dsa-key-pass|new-dsa-pass|store-pass-17/);
+  expect(r.status).toBe(0);
+  // keytool 17 opens the key with the new password (changing it back needs the current one).
+  const back = keytool(JDK17_HOME(), ['-keypasswd', '-alias', 'dsa-2048', '-keypass', 'new-dsa-pass', '-new', 'dsa-key-pass', '-keystore', 'kp2.jks', '-storepass', 'store-pass-17'], { cwd: work });
+  // (Its only output is the JKS migration warning; a wrong -keypass is "keytool error: … Cannot recover key", status 1.)
+  expect({ status: back.status, error: /error/i.test(back.stderr + back.stdout) }).toEqual({ status: 0, error: false });
+}, 30000);
+
+test('import-store: each source key password the store password does not open is asked for, by alias', async () => {
+  await copiesBothKeysAskingTheirPasswords(['import-store', 'kp.jks', 'merged.p12', '--storepass', 'store-pass-17', '--deststorepass', 'changeit'], ['rsa-key-pass', 'dsa-key-pass'], 'merged.p12');
 }, 30000);

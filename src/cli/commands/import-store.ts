@@ -13,7 +13,7 @@ import { openSecretKey } from '../../ops/keys';
 import { isPasswordlessStore } from '../../model/keystore';
 import { bytesEqual } from '../../util/bytes';
 import { type Target, mutationOptions, openForUpdate, runMutation } from '../mutate';
-import { collect, keyPasswordMap, oneOf, password, passwordOptions, readStoreType, storeTypeOption } from '../options';
+import { askWrongKeyPasswords, collect, keyPasswordMap, oneOf, password, passwordOptions, readStoreType, storeTypeOption } from '../options';
 import { pkcs12ProfileOption, readProfile, warnIfJdk17CannotOpen } from '../profile';
 import { loadStoreFile, storeExists } from '../store-file';
 
@@ -47,6 +47,8 @@ export function register(program: Command): void {
       throw new KtoolError('USAGE', `${src}: this PKCS12 keystore is password-protected: give --storepass…`);
     }
     const sourceKeyPassword = (alias: string) => perAlias.get(alias) ?? keypass ?? storepass;
+    // On a terminal, as keytool -importkeystore: a source key that these passwords do not open has its password asked for.
+    await askWrongKeyPasswords(source, sourceKeyPassword, perAlias, (opts.alias as string[] | undefined)?.map((a) => findEntry(source, a)?.alias ?? a));
     const profile = readProfile(opts);
 
     const load = (): Target => {

@@ -6,11 +6,11 @@
 import type { Command } from 'commander';
 import { findEntry } from '../../model/alias';
 import { KtoolError } from '../../model/errors';
-import type { KeyStore } from '../../model/keystore';
+import type { KeyStore, StoreType } from '../../model/keystore';
 import { keyOpensWith } from '../../ops/keys';
 import { changeKeyPassword, changeStorePassword } from '../../ops/passwd';
 import { type Target, mutationOptions, openForUpdate, runMutation } from '../mutate';
-import { password, passwordOptions, readStoreType, storeTypeOption } from '../options';
+import { askWrongKeyPasswords, password, passwordOptions, readStoreType, storeTypeOption } from '../options';
 import { warnIfJdk17CannotOpen } from '../profile';
 import { loadStoreFile } from '../store-file';
 
@@ -34,7 +34,7 @@ export function register(program: Command): void {
     const alias = opts.alias as string | undefined;
 
     if (alias !== undefined) {
-      const keypass = (await password(opts, 'keypass', `key password for <${alias}>`)) ?? storepass;
+      const keypass = (await password(opts, 'keypass', `key password for <${alias}>`)) ?? (await askedKeyPassword(file, alias, storepass, type)) ?? storepass;
       const newKeypass = await password(opts, 'newKeypass', `new key password for <${alias}>`, true);
       if (newKeypass === undefined) throw new KtoolError('USAGE', 'give the new key password (--new-keypass…)');
       if (keypass === undefined) throw new KtoolError('USAGE', `give the current key password of <${alias}> (--keypass…)`);
@@ -87,6 +87,21 @@ export function register(program: Command): void {
       return { ...r, password: newStorepass };
     });
   });
+}
+
+/**
+ * On a terminal, as keytool -keypasswd does: the current password of a key that the store password
+ * does not open is asked for (before the new one). Undefined without a terminal, or if the store
+ * password opens the key.
+ */
+async function askedKeyPassword(file: string, alias: string, storepass: string | undefined, type: StoreType | undefined): Promise<string | undefined> {
+  if (!process.stdin.isTTY || storepass === undefined) return undefined;
+  const store = loadStoreFile(file, storepass, type).store;
+  const entry = findEntry(store, alias);
+  if (!entry) return undefined; // the change itself reports the alias
+  const asked = new Map<string, string>();
+  await askWrongKeyPasswords(store, () => storepass, asked, [entry.alias]);
+  return asked.get(entry.alias);
 }
 
 function aliasKeyOpensWith(store: KeyStore, alias: string, pw: string): boolean {
