@@ -95,6 +95,16 @@ const { codecFor } = dist('formats/index.js');
 const cacertsJks = fs.existsSync(path.join(JDK25, 'lib/security/cacerts')) ? path.join(JDK25, 'lib/security/cacerts') : path.join(FIXTURES, 'stores/cacerts-25.jks');
 const cacertsP12 = path.join(FIXTURES, 'stores/cacerts-17.p12');
 
+/**
+ * cacerts in the form JDK 18 and later ship it: PKCS#12 without a password (certificates not
+ * encrypted, no MAC), written by keytool with the properties the JDK documents for that form.
+ */
+function passwordlessCacerts() {
+  const file = tmp('cacerts-passwordless.p12');
+  execFileSync('keytool', ['-importkeystore', '-srckeystore', cacertsJks, '-srcstorepass', PW, '-destkeystore', file, '-deststoretype', 'PKCS12', '-deststorepass', PW, '-J-Dkeystore.pkcs12.certProtectionAlgorithm=NONE', '-J-Dkeystore.pkcs12.macAlgorithm=NONE'], { stdio: 'ignore' });
+  return file;
+}
+
 function pemBundle() {
   const store = codecFor('JKS').decode(fs.readFileSync(cacertsJks), PW).store;
   const certs = store.entries.filter((e) => e.type === 'trustedCertEntry').map((e) => e.cert);
@@ -133,7 +143,7 @@ function main() {
   const node0 = bench('node', ['-e', '0']);
   record('start-up', '`node -e 0` (bare Node start-up)', node0, node0);
   const jksjs = `const j=require(${JSON.stringify(path.join(ROOT, 'node_modules/jks-js'))});const p=j.toPem(require('fs').readFileSync(process.argv[1]),'${PW}');process.stdout.write(Object.keys(p).length+'\\n')`;
-  for (const [label, file] of [['JKS', cacertsJks], ['PKCS#12', cacertsP12]]) {
+  for (const [label, file] of [['JKS', cacertsJks], ['PKCS#12', cacertsP12], ['PKCS#12 password-less, as JDK 18+ ships it', passwordlessCacerts()]]) {
     record(`list cacerts (${label})`, `\`ktool list\` cacerts ${label}`, againstNode(KTOOL, ['list', '--storepass', PW, file]), node0);
     record(`list cacerts (${label})`, `\`ktool list --json\` cacerts ${label}`, againstNode(KTOOL, ['list', '--json', '--storepass', PW, file]), node0);
     record(`list cacerts (${label})`, `\`keytool -list\` cacerts ${label}`, bench('keytool', ['-list', '-keystore', file, '-storepass', PW]), node0);
