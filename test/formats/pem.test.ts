@@ -13,6 +13,7 @@ import {
   encryptedPrivateKeyToPem,
   normalizePkcs8ForJdk,
   parsePemBlocks,
+  parsePemLines,
   privateKeyToPem,
   readCertificates,
   readPrivateKey,
@@ -445,5 +446,69 @@ describe('PEM block parser', () => {
     ]);
     expect([...b.der]).toEqual([0, 1, 2, 3, 4]);
     expect([b.beginLine, b.endLine]).toEqual([2, 8]);
+  });
+
+  /** What a parser makes of a text: its blocks, or its error message. */
+  const outcome = (parse: (t: string) => unknown, text: string): unknown => {
+    try {
+      return parse(text);
+    } catch (e) {
+      return { error: e instanceof KtoolError ? `${e.code}: ${e.message}` : String(e) };
+    }
+  };
+  const bundle = fs.readdirSync(path.join(FIXTURES_DIR, 'pem/cacerts-17.p12')).sort().slice(0, 6)
+    .map((f) => fs.readFileSync(path.join(FIXTURES_DIR, 'pem/cacerts-17.p12', f), 'latin1')).join('# a comment between blocks\n');
+
+  // parsePemBlocks reads plain texts with one regular expression and leaves the rest to the line
+  // reader: both must agree on every text, on the blocks, line numbers and errors alike.
+  test.each([
+    ['LF bundle', bundle],
+    ['CRLF', bundle.replace(/\n/g, '\r\n')],
+    ['lone CR line ends', bundle.replace(/\n/g, '\r')],
+    ['mixed line ends', bundle.replace(/\n(?=M)/g, '\r\n')],
+    ['a lone CR ending a base64 line', bundle.replace(/(BEGIN CERTIFICATE-----\n.{64})\n/, '$1\r')],
+    ['BOM', `\uFEFF${bundle}`],
+    ['no final line end', bundle.replace(/\n$/, '')],
+    ['blank line in a body', bundle.replace(/(BEGIN CERTIFICATE-----\n.{64}\n)/, '$1\n')],
+    ['indented BEGIN', bundle.replace('-----BEGIN', '  -----BEGIN')],
+    ['trailing blank after END', bundle.replace(/-----END CERTIFICATE-----/, '-----END CERTIFICATE-----  ')],
+    ['END label differs', bundle.replace(/-----END CERTIFICATE-----/, '-----END X509 CRL-----')],
+    ['stray END before', `-----END CERTIFICATE-----\n${bundle}`],
+    ['dashes in the text between', bundle.replace('# a comment', '# ----- a comment')],
+    ['empty body', `${bundle}-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n`],
+    ['bad base64 padding', bundle.replace(/\n(.{60}).{4}\n-----END/, '\n$1A===\n-----END')],
+    ['a non-base64 character', bundle.replace(/\n(.{10})./, '\n$1!')],
+    ['spaces inside a base64 line', bundle.replace(/\n(.{10})(.)/, '\n$1 $2')],
+    ['END glued to base64', bundle.replace(/\n-----END/, '-----END')],
+    ['missing END', bundle.replace(/-----END CERTIFICATE-----\n[^]*$/, '')],
+    ['headers', `-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: DES-CBC,0011223344556677\n\nAAEC\n-----END RSA PRIVATE KEY-----\n${bundle}`],
+    ['label with dashes', '-----BEGIN A-----B-----\nAAEC\n-----END A-----B-----\n'],
+    ['no blocks', 'nothing here\n'],
+  ])('%s: the same as the line reader', (_name, text) => {
+    expect(outcome(parsePemBlocks, text)).toEqual(outcome(parsePemLines, text));
+  });
+
+  test('seeded mutations: the same as the line reader', () => {
+    let seed = 7;
+    const next = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) % n);
+    // Pieces that break a block, and harmless ones (a base64 letter written over another, line ends).
+    const alphabet = ['-', '\n', '\r', ' ', '=', ':', '!', '-----END CERTIFICATE-----', '-----BEGIN CERTIFICATE-----\n', 'A', 'A', 'A', 'A', 'A', '\r\n', '# note\n'];
+    const small = bundle.slice(0, bundle.indexOf('# a comment', bundle.indexOf('# a comment') + 1));
+    let parsed = 0;
+    for (let i = 0; i < 400; i++) {
+      let text = small;
+      for (let k = next(4) === 0 ? 2 : 1; k > 0; k--) {
+        const at = next(text.length);
+        const op = next(5) < 3 ? 2 : next(2);
+        const piece = alphabet[next(alphabet.length)];
+        text = op === 0 ? text.slice(0, at) + piece + text.slice(at) : op === 1 ? text.slice(0, at) + text.slice(at + 1 + next(8)) : text.slice(0, at) + piece + text.slice(at + piece.length);
+      }
+      const want = outcome(parsePemLines, text);
+      expect({ i, got: outcome(parsePemBlocks, text) }).toEqual({ i, got: want });
+      if (!(want as { error?: string }).error) parsed++;
+    }
+    // Enough of them parse, so the comparison covers results as well as errors.
+    process.stdout.write(`PEM readers compared on 400 mutated texts: ${parsed} parse, the rest fail alike\n`);
+    expect(parsed).toBeGreaterThan(50);
   });
 });
