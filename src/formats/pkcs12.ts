@@ -10,7 +10,7 @@
  * Writing produces the JDK's layout: a plain `data` ContentInfo with individually shrouded key and
  * secret bags first, then the certificates in one encryptedData (or plain data), then MacData.
  */
-import { Asn1, type DeferredDer, type DerPart, TAG, bmpString, deferred, explicit, integer, nullValue, octetString, oid, seq, set, writeDer } from '../asn1/der';
+import { Asn1, type DeferredDer, type DerPart, TAG, bmpString, deferred, explicit, integer, nullValue, octetString, oid, seq, writeDer } from '../asn1/der';
 import { OID } from '../asn1/oids';
 import { warmUpRepeatedDigest } from '../crypto/hash-repeat';
 import { pbeDecrypt, pbeEncrypt, readPbeSpec } from '../crypto/pbe';
@@ -507,12 +507,13 @@ function buildEntries(c: Collected, warnings: string[]): Entry[] {
 
 // ------------------------------------------------------------------ encoding
 
-function attribute(o: string, ...values: Uint8Array[]): Uint8Array {
-  return seq(oid(o), set(...values));
+function attribute(o: string, ...values: Uint8Array[]): DeferredDer {
+  return deferred(TAG.SEQUENCE, [oid(o), deferred(TAG.SET, values)]);
 }
 
-function bagAttributes(friendlyName: string | undefined, keyId: Uint8Array | undefined, trusted: string[] | undefined, extras: RawAttribute[] | undefined): Uint8Array {
-  const parts: Uint8Array[] = [];
+/** A bag's attributes, laid out like the bags (written with the SafeContents). */
+function bagAttributes(friendlyName: string | undefined, keyId: Uint8Array | undefined, trusted: string[] | undefined, extras: RawAttribute[] | undefined): DeferredDer {
+  const parts: DeferredDer[] = [];
   if (friendlyName !== undefined) parts.push(attribute(OID.friendlyName, bmpString(friendlyName)));
   if (keyId) parts.push(attribute(OID.localKeyId, octetString(keyId)));
   if (trusted) parts.push(attribute(OID.oracleTrustedKeyUsage, ...trusted.map((t) => oid(t))));
@@ -520,11 +521,12 @@ function bagAttributes(friendlyName: string | undefined, keyId: Uint8Array | und
     if (x.oid === OID.friendlyName || x.oid === OID.localKeyId || x.oid === OID.oracleTrustedKeyUsage) continue;
     parts.push(attribute(x.oid, ...x.values));
   }
-  return set(...parts);
+  return deferred(TAG.SET, parts);
 }
 
-const certBag = (der: Uint8Array, attrs: Uint8Array): Uint8Array =>
-  seq(oid(OID.certBag), explicit(0, seq(oid(OID.x509Certificate), explicit(0, octetString(der)))), attrs);
+/** A CertBag laid out, not written: the SafeContents around all of them is written once (no copy per layer). */
+const certBag = (der: Uint8Array, attrs: DerPart): DeferredDer =>
+  deferred(TAG.SEQUENCE, [oid(OID.certBag), deferred(0xa0, [deferred(TAG.SEQUENCE, [oid(OID.x509Certificate), deferred(0xa0, [deferred(TAG.OCTET_STRING, [der])])])]), attrs]);
 
 const dataContentInfo = (content: Uint8Array): DeferredDer => deferred(TAG.SEQUENCE, [oid(OID.data), deferred(0xa0, [deferred(TAG.OCTET_STRING, [content])])]);
 
@@ -560,8 +562,8 @@ function encode(store: KeyStore, password: string | null, options: EncodeOptions
   // As in decode: V8 optimises the MAC's digest rounds while the bags are sealed and encrypted.
   if (password !== null && profile.mac?.kind === 'hmac') warmUpRepeatedDigest(profile.mac.digest);
 
-  const keyBags: Uint8Array[] = [];
-  const certBags: Uint8Array[] = [];
+  const keyBags: DeferredDer[] = [];
+  const certBags: DeferredDer[] = [];
   for (const e of store.entries) {
     if (e.type === 'PrivateKeyEntry') {
       let epki: Uint8Array;
@@ -570,7 +572,7 @@ function encode(store: KeyStore, password: string | null, options: EncodeOptions
         epki = e.key.epki;
       } else epki = sealPkcs12PrivateKey(e.key.pkcs8, needPassword(e.alias), profile.keyProtection, random);
       const keyId = keyIdFor(e);
-      keyBags.push(seq(oid(OID.pkcs8ShroudedKeyBag), explicit(0, epki), bagAttributes(nameFor(e), keyId, undefined, e.extraAttributes)));
+      keyBags.push(deferred(TAG.SEQUENCE, [oid(OID.pkcs8ShroudedKeyBag), deferred(0xa0, [epki]), bagAttributes(nameFor(e), keyId, undefined, e.extraAttributes)]));
       e.chain.forEach((der, i) => {
         const attrs = i === 0 ? bagAttributes(nameFor(e), keyId, undefined, e.extraAttributes) : bagAttributes(nameToRfc2253(new CertInfo(der).subject), undefined, undefined, e.extraAttributes);
         certBags.push(certBag(der, attrs));
@@ -586,7 +588,7 @@ function encode(store: KeyStore, password: string | null, options: EncodeOptions
         throw new KtoolError('UNSUPPORTED', `alias ${e.alias}: the secret key is sealed for JCEKS (open it with its key password first)`);
       }
       const value = seq(oid(OID.pkcs8ShroudedKeyBag), explicit(0, octetString(epki)));
-      keyBags.push(seq(oid(OID.secretBag), explicit(0, value), bagAttributes(nameFor(e), keyIdFor(e), undefined, e.extraAttributes)));
+      keyBags.push(deferred(TAG.SEQUENCE, [oid(OID.secretBag), deferred(0xa0, [value]), bagAttributes(nameFor(e), keyIdFor(e), undefined, e.extraAttributes)]));
     } else {
       const usage = e.trustedUsage && e.trustedUsage.length > 0 ? e.trustedUsage : [OID.anyExtendedKeyUsage];
       certBags.push(certBag(e.cert, bagAttributes(nameFor(e), undefined, usage, e.extraAttributes)));
@@ -596,9 +598,9 @@ function encode(store: KeyStore, password: string | null, options: EncodeOptions
   // The outer layers are deferred (written out once): with 10,000 certificates each would otherwise
   // copy the whole store again.
   const contentInfos: DerPart[] = [];
-  if (keyBags.length > 0) contentInfos.push(dataContentInfo(seq(...keyBags)));
+  if (keyBags.length > 0) contentInfos.push(dataContentInfo(writeDer(deferred(TAG.SEQUENCE, keyBags))));
   if (certBags.length > 0) {
-    const safe = seq(...certBags);
+    const safe = writeDer(deferred(TAG.SEQUENCE, certBags));
     if (password !== null && profile.certProtection) {
       const { algorithmIdentifier, ciphertext } = pbeEncrypt(safe, password, profile.certProtection, random);
       const encryptedData = deferred(TAG.SEQUENCE, [integer(0), deferred(TAG.SEQUENCE, [oid(OID.data), algorithmIdentifier, deferred(0x80, [ciphertext])])]);
