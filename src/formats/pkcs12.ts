@@ -511,7 +511,7 @@ function attribute(o: string, ...values: Uint8Array[]): DeferredDer {
   return deferred(TAG.SEQUENCE, [oid(o), deferred(TAG.SET, values)]);
 }
 
-/** A bag's attributes, laid out like the bags (written with the SafeContents). */
+/** A bag's attributes, laid out to be written with their bag. */
 function bagAttributes(friendlyName: string | undefined, keyId: Uint8Array | undefined, trusted: string[] | undefined, extras: RawAttribute[] | undefined): DeferredDer {
   const parts: DeferredDer[] = [];
   if (friendlyName !== undefined) parts.push(attribute(OID.friendlyName, bmpString(friendlyName)));
@@ -524,7 +524,7 @@ function bagAttributes(friendlyName: string | undefined, keyId: Uint8Array | und
   return deferred(TAG.SET, parts);
 }
 
-/** A CertBag laid out, not written: the SafeContents around all of them is written once (no copy per layer). */
+/** A CertBag laid out, to be written in one piece (not copied at each layer). */
 const certBag = (der: Uint8Array, attrs: DerPart): DeferredDer =>
   deferred(TAG.SEQUENCE, [oid(OID.certBag), deferred(0xa0, [deferred(TAG.SEQUENCE, [oid(OID.x509Certificate), deferred(0xa0, [deferred(TAG.OCTET_STRING, [der])])])]), attrs]);
 
@@ -562,8 +562,10 @@ function encode(store: KeyStore, password: string | null, options: EncodeOptions
   // As in decode: V8 optimises the MAC's digest rounds while the bags are sealed and encrypted.
   if (password !== null && profile.mac?.kind === 'hmac') warmUpRepeatedDigest(profile.mac.digest);
 
-  const keyBags: DeferredDer[] = [];
-  const certBags: DeferredDer[] = [];
+  // Each bag is written out at once, in one allocation; the SafeContents then copies them once more.
+  // (Keeping the laid-out trees of 10,000 bags until the end cost ~25 MiB more and was slower.)
+  const keyBags: Uint8Array[] = [];
+  const certBags: Uint8Array[] = [];
   for (const e of store.entries) {
     if (e.type === 'PrivateKeyEntry') {
       let epki: Uint8Array;
@@ -572,10 +574,10 @@ function encode(store: KeyStore, password: string | null, options: EncodeOptions
         epki = e.key.epki;
       } else epki = sealPkcs12PrivateKey(e.key.pkcs8, needPassword(e.alias), profile.keyProtection, random);
       const keyId = keyIdFor(e);
-      keyBags.push(deferred(TAG.SEQUENCE, [oid(OID.pkcs8ShroudedKeyBag), deferred(0xa0, [epki]), bagAttributes(nameFor(e), keyId, undefined, e.extraAttributes)]));
+      keyBags.push(writeDer(deferred(TAG.SEQUENCE, [oid(OID.pkcs8ShroudedKeyBag), deferred(0xa0, [epki]), bagAttributes(nameFor(e), keyId, undefined, e.extraAttributes)])));
       e.chain.forEach((der, i) => {
         const attrs = i === 0 ? bagAttributes(nameFor(e), keyId, undefined, e.extraAttributes) : bagAttributes(nameToRfc2253(new CertInfo(der).subject), undefined, undefined, e.extraAttributes);
-        certBags.push(certBag(der, attrs));
+        certBags.push(writeDer(certBag(der, attrs)));
       });
     } else if (e.type === 'SecretKeyEntry') {
       let epki: Uint8Array;
@@ -588,10 +590,10 @@ function encode(store: KeyStore, password: string | null, options: EncodeOptions
         throw new KtoolError('UNSUPPORTED', `alias ${e.alias}: the secret key is sealed for JCEKS (open it with its key password first)`);
       }
       const value = seq(oid(OID.pkcs8ShroudedKeyBag), explicit(0, octetString(epki)));
-      keyBags.push(deferred(TAG.SEQUENCE, [oid(OID.secretBag), deferred(0xa0, [value]), bagAttributes(nameFor(e), keyIdFor(e), undefined, e.extraAttributes)]));
+      keyBags.push(writeDer(deferred(TAG.SEQUENCE, [oid(OID.secretBag), deferred(0xa0, [value]), bagAttributes(nameFor(e), keyIdFor(e), undefined, e.extraAttributes)])));
     } else {
       const usage = e.trustedUsage && e.trustedUsage.length > 0 ? e.trustedUsage : [OID.anyExtendedKeyUsage];
-      certBags.push(certBag(e.cert, bagAttributes(nameFor(e), undefined, usage, e.extraAttributes)));
+      certBags.push(writeDer(certBag(e.cert, bagAttributes(nameFor(e), undefined, usage, e.extraAttributes))));
     }
   }
 
