@@ -99,3 +99,31 @@ export async function askWrongKeyPasswords(store: KeyStore, passwordFor: (alias:
     }
   }
 }
+
+/**
+ * On a terminal, as keytool asks for a password it was not given: `open` runs first without one, and
+ * if that fails as WRONG_PASSWORD, with up to three typed answers. With a given password, or without a
+ * terminal, it runs once.
+ */
+export async function openAskingOnTerminal<T>(given: string | undefined, label: string, open: (password: string | undefined) => T): Promise<T> {
+  if (given !== undefined || !process.stdin.isTTY) return open(given);
+  const wrong = (e: unknown) => e instanceof KtoolError && e.code === 'WRONG_PASSWORD';
+  let failure: unknown;
+  try {
+    return open(undefined);
+  } catch (e) {
+    if (!wrong(e)) throw e;
+    failure = e;
+  }
+  const { promptPassword } = require('./passwords') as typeof import('./passwords');
+  for (let tries = 0; tries < 3; tries++) {
+    try {
+      return open(await promptPassword(`Enter ${label}: `));
+    } catch (e) {
+      if (!wrong(e)) throw e;
+      failure = e;
+      if (tries < 2) writeStderr(`ktool: that is not the ${label}\n`);
+    }
+  }
+  throw failure;
+}

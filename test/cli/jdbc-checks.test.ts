@@ -24,6 +24,7 @@ beforeAll(() => {
   ok(['ca', 'issue-server', f('ca'), '--cn', 'db.example.com', '--out-dir', work, '--name', 'server']);
   ok(['ca', 'issue-client', f('ca'), '--cn', 'dbuser1', '--out-dir', work, '--name', 'client']);
   ok(['ca', 'issue-client', f('ca'), '--cn', 'dbuser2', '--out-dir', work, '--name', 'client2']);
+  ok(['ca', 'issue-client', f('ca'), '--cn', 'dbuser1', '--out-dir', work, '--name', 'client-enc', '--key-pass', 'key-pp']);
   ok(['truststore', f('trust.p12'), '--from', f('ca/ca.cert.pem'), '--storepass', 'changeit']);
   // A "truststore" holding only the server's leaf: trusted, but no CA.
   ok(['import', f('leaf-only.p12'), '--cert', f('server.cert.pem'), '--storepass', 'changeit']);
@@ -61,6 +62,8 @@ test.each([
   ['keystore without a key', ['--truststore', 'trust.p12', '--truststore-pass', 'changeit', '--keystore', 'trust.p12', '--keystore-pass', 'changeit'], EXIT.VERIFY, /trust\.p12: holds no private key entry/],
   ['keystore with two keys and no alias', ['--truststore', 'trust.p12', '--truststore-pass', 'changeit', '--keystore', 'two-keys.p12', '--keystore-pass', 'secret1'], EXIT.USAGE, /two-keys\.p12: holds 2 key entries \(dbuser1, dbuser2\): choose one with --keystore-alias/],
   ['key password differs from the store password', ['--truststore', 'trust.p12', '--truststore-pass', 'changeit', '--keystore', 'own-keypass.jks', '--keystore-pass', 'secret1'], EXIT.WRONG_PASSWORD, /own-keypass\.jks: the key <dbuser1> does not open with the store password/],
+  ['encrypted PEM client key, no passphrase', ['--ca', 'ca/ca.cert.pem', '--client-key', 'client-enc.key.pem', '--client-cert', 'client-enc.chain.pem'], EXIT.WRONG_PASSWORD, /client-enc\.key\.pem: the key is encrypted: give its passphrase \(--client-key-pass…\)$/m],
+  ['encrypted PEM client key, wrong passphrase', ['--ca', 'ca/ca.cert.pem', '--client-key', 'client-enc.key.pem', '--client-cert', 'client-enc.chain.pem', '--client-key-pass', 'wrong-pw'], EXIT.WRONG_PASSWORD, /client-enc\.key\.pem: the key is encrypted: that passphrase does not open it/],
   ['client certificate without clientAuth', ['--truststore', 'trust.p12', '--truststore-pass', 'changeit', '--keystore', 'server-as-client.p12', '--keystore-pass', 'secret1'], EXIT.VERIFY, /does not allow clientAuth/],
 ])('%s: refused before any output', (_name, extra, status, message) => {
   const r = jdbc((extra as string[]).map((a) => (/\.(p12|jks)$/.test(a) ? f(a) : a)));
@@ -68,7 +71,7 @@ test.each([
   expect(r.status).toBe(status);
   expect(r.stderr).toMatch(message as RegExp);
   expect(r.stderr.trim().split('\n')).toHaveLength(1);
-  expect(r.stderr).not.toMatch(/secret1|changeit|wrong-pw|other-key-pw/);
+  expect(r.stderr).not.toMatch(/secret1|changeit|wrong-pw|other-key-pw|key-pp/);
 });
 
 test('--keystore-alias picks one of two keys', () => {

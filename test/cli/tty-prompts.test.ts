@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { KTOOL_BIN } from '../helpers/cli';
+import { KTOOL_BIN, ktool } from '../helpers/cli';
 import { fixturePath } from '../helpers/fixtures';
 import { JDK17_HOME, keytool, tempDir } from '../helpers/jdk';
 
@@ -82,4 +82,19 @@ test('passwd --alias: the current key password is asked for when the store passw
 
 test('import-store: each source key password the store password does not open is asked for, by alias', async () => {
   await copiesBothKeysAskingTheirPasswords(['import-store', 'kp.jks', 'merged.p12', '--storepass', 'store-pass-17', '--deststorepass', 'changeit'], ['rsa-key-pass', 'dsa-key-pass'], 'merged.p12');
+}, 30000);
+
+test('jdbc --client-key: the passphrase of an encrypted PEM key is asked for, a wrong answer again', async () => {
+  for (const args of [['ca', 'init', 'cca', '--cn', 'Client CA', '--keyalg', 'EC'], ['ca', 'issue-client', 'cca', '--cn', 'app', '--out-dir', '.', '--name', 'app', '--key-pass', 'app-key-pp']]) {
+    expect(ktool(args, { cwd: work }).status).toBe(0);
+  }
+  const args = ['jdbc', '--driver', 'postgresql', '--host', 'db.example.com', '--database', 'app', '--user', 'app', '--mode', 'verify-full', '--ca', 'cca/ca.cert.pem', '--client-key', 'app.key.pem', '--client-cert', 'app.chain.pem', '--out-dir', 'pg', '--format', 'properties'];
+  const r = await onTerminal(args, ['not-it', 'app-key-pp']);
+  expect(r.screen.match(/Enter passphrase of app\.key\.pem:/g)).toHaveLength(2);
+  expect(r.screen).toMatch(/that is not the passphrase of app\.key\.pem/);
+  expect(r.screen).not.toMatch(/not-it|app-key-pp/);
+  expect(r.status).toBe(0);
+  expect(r.screen).toMatch(/^sslkey=.*postgresql\.pk8\r?$/m);
+  // The key written for pgJDBC is the client key, unencrypted DER PKCS#8, readable by its owner only.
+  expect(fs.statSync(path.join(work, 'pg', 'postgresql.pk8')).mode & 0o777).toBe(0o600);
 }, 30000);

@@ -11,7 +11,7 @@ import { absolutePath, loadClientPem, loadClientStore, loadTrustPem, loadTrustSt
 import { type ConfigFormat, FORMATS, configToJson, renderConfig } from '../../output/config';
 import { stdio, writeStdout } from '../context';
 import { atomicWrite } from '../files';
-import { oneOf, password, passwordOptions, readStoreType } from '../options';
+import { oneOf, openAskingOnTerminal, password, passwordOptions, readStoreType } from '../options';
 
 export function register(program: Command): void {
   const cmd = program
@@ -72,8 +72,8 @@ export function register(program: Command): void {
       if (keyPass === undefined) throw new KtoolError('USAGE', `${String(opts.keystore)}: a client keystore needs its password (--keystore-pass…)`);
       client = loadClientStore(opts.keystore as string, keyPass, readStoreType(opts.keystoreType), opts.keystoreAlias as string | undefined);
     } else if (opts.clientKey) {
-      const pass = await password(opts, 'clientKeyPass', 'client key passphrase');
-      client = loadClientPem(opts.clientKey as string, opts.clientCert as string, pass);
+      const given = await password(opts, 'clientKeyPass', 'client key passphrase');
+      client = await openAskingOnTerminal(given, `passphrase of ${String(opts.clientKey)}`, (pass) => loadClientPem(opts.clientKey as string, opts.clientCert as string, pass));
     }
 
     const req: JdbcRequest = {

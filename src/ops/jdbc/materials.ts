@@ -143,7 +143,10 @@ export function loadClientPem(keyFile: string, certFile: string, passphrase?: st
     pkcs8 = new Uint8Array(key.export({ format: 'der', type: 'pkcs8' }));
   } catch (e) {
     const msg = (e as Error).message;
-    if (/passphrase|decrypt|bad decrypt/i.test(msg)) throw new KtoolError('WRONG_PASSWORD', `${keyFile}: the key is encrypted: give the right --client-key-pass…`);
+    // OpenSSL asks for a passphrase it was not given through a callback that Node cancels.
+    if (/passphrase|decrypt|interrupted or cancelled/i.test(msg)) {
+      throw new KtoolError('WRONG_PASSWORD', `${keyFile}: the key is encrypted: ${passphrase === undefined ? 'give its passphrase' : 'that passphrase does not open it'} (--client-key-pass…)`);
+    }
     throw new KtoolError('CORRUPT', `${keyFile}: not a private key node:crypto can read (${msg})`);
   }
   const certs = readCertificateFile(readFile(certFile, 'client certificate'), certFile);
