@@ -169,9 +169,12 @@ function buildChain(start: Cert, storeCerts: Uint8Array[], cacerts?: Uint8Array[
   return build(start, []);
 }
 
-/** establishCertChain(null, cert) of -importcert: does `der` chain up to a self-signed store (or cacerts) certificate? */
-export function establishesChain(der: Uint8Array, storeCerts: Uint8Array[], cacerts?: Uint8Array[]): boolean {
-  return buildChain(cert(der), storeCerts, cacerts) !== undefined;
+/**
+ * establishCertChain(null, cert) of -importcert: the chain from `der` up to a self-signed store (or
+ * cacerts) certificate, leaf first, or undefined when there is none.
+ */
+export function establishedChain(der: Uint8Array, storeCerts: Uint8Array[], cacerts?: Uint8Array[]): Uint8Array[] | undefined {
+  return buildChain(cert(der), storeCerts, cacerts)?.map((c) => c.der);
 }
 
 /** KeyStoreUtil.isSelfSigned: the subject is the issuer and its own key verifies it. */

@@ -173,6 +173,24 @@ function weakWarnings(label: string, v: CertView, w: Weakness, jdk: Jdk): string
   return out;
 }
 
+/**
+ * keytool's checkWeakConstraint(label, cert, buildCertPathConstraint(cert, …)) for one certificate it
+ * reads (-importcert's "The input", the links of an established chain): the validator variant comes
+ * from the certificate's own extended key usage. A trusted entry's signature is not checked.
+ */
+export function certificateWeakWarnings(label: string, der: Uint8Array, trusted: boolean, jdk: Jdk): string[] {
+  const v = CertView.from(der);
+  return weakWarnings(label, v, weaknessOf(v, trusted, signedJarVariant(v)), jdk);
+}
+
+/** keytool's checkWeakConstraint(label, certs) over a certificate chain, in its order: "LABEL #i of n". */
+export function chainWeakWarnings(label: string, certs: readonly Uint8Array[], trusted: (der: Uint8Array) => boolean, jdk: Jdk): string[] {
+  return certs.flatMap((der, i) => {
+    const v = CertView.from(der);
+    return weakWarnings(certs.length > 1 ? `${label} #${i + 1} of ${certs.length}` : label, v, chainWeakness(v, i, trusted(der)), jdk);
+  });
+}
+
 /** The "(weak)" / "(disabled)" suffix of printX509Cert. */
 const marker = (l: Level): string => (l === null ? '' : l === 'weak' ? ' (weak)' : ' (disabled)');
 
@@ -584,12 +602,5 @@ export function renderPrintcert(certs: Uint8Array[], opts: PrintcertOptions = {}
 
 /** The stderr of `keytool -printcert`: weak-algorithm warnings, or ''. */
 export function renderPrintcertStderr(certs: Uint8Array[], opts: PrintcertOptions = {}): string {
-  const jdk = opts.jdk ?? 17;
-  const lines: string[] = [];
-  certs.forEach((der, i) => {
-    const v = CertView.from(der);
-    const label = certs.length === 1 ? 'The certificate' : `The certificate #${i + 1} of ${certs.length}`;
-    lines.push(...weakWarnings(label, v, chainWeakness(v, i, false), jdk));
-  });
-  return warningBlock(lines);
+  return warningBlock(chainWeakWarnings('The certificate', certs, () => false, opts.jdk ?? 17));
 }

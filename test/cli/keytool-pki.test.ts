@@ -264,7 +264,10 @@ describe('keytool -importcert of a CA reply onto a key entry, against keytool 17
     make(['-gencert', '-keystore', 'ca.p12', ...SP, '-alias', 'root', '-infile', 'srv.csr', '-outfile', 'by-root.pem', '-rfc']);
     make(['-gencert', '-keystore', 'ca.p12', ...SP, '-alias', 'int', '-infile', 'srv.csr', '-outfile', 'by-int.pem', '-rfc']);
     make(['-gencert', '-keystore', 'ca.p12', ...SP, '-alias', 'root', '-infile', 'other.csr', '-outfile', 'other.pem', '-rfc']);
+    // Replies signed with SHA1withECDSA, which keytool warns about ("considered a security risk").
+    make(['-gencert', '-keystore', 'ca.p12', ...SP, '-alias', 'root', '-infile', 'srv.csr', '-outfile', 'weak-by-root.pem', '-rfc', '-sigalg', 'SHA1withECDSA']);
     const rootPem = fs.readFileSync(S('root.pem'), 'latin1');
+    fs.writeFileSync(S('weak-with-root.pem'), fs.readFileSync(S('weak-by-root.pem'), 'latin1') + rootPem);
     fs.writeFileSync(S('with-root.pem'), fs.readFileSync(S('by-root.pem'), 'latin1') + rootPem);
     fs.writeFileSync(S('other-chain.pem'), fs.readFileSync(S('other.pem'), 'latin1') + rootPem);
     fs.copyFileSync(S('srv.p12'), S('srv-trusts-root.p12'));
@@ -281,7 +284,8 @@ describe('keytool -importcert of a CA reply onto a key entry, against keytool 17
 
   const INSTALLED = /(^|\[no\]: {2})Certificate reply was installed in keystore$/m;
   const NOT_INSTALLED = /^\.\.\. is not trusted\. Install reply anyway\? \[no\]: {2}Certificate reply was not installed in keystore$/m;
-  const ASKED = /^\.\.\. is not trusted\. Install reply anyway\? \[no\]: {2}/m;
+  // (keytool prints the weak-algorithm warnings found so far between the two.)
+  const ASKED = /^\.\.\. is not trusted\. (\nWarning:\n(.+\n)+\n)?Install reply anyway\? \[no\]: {2}/m;
   interface ReplyCase {
     name: string;
     store: string;
@@ -312,6 +316,11 @@ describe('keytool -importcert of a CA reply onto a key entry, against keytool 17
     { name: 'untrusted top answered Y', store: 'srv.p12', reply: 'with-root.pem', input: 'Y\n', status: 0, grep: INSTALLED, chain: 2, asked: true },
     { name: 'untrusted top with -noprompt: installed, nothing asked', store: 'srv.p12', reply: 'with-root.pem', args: ['-noprompt'], status: 0, grep: INSTALLED, chain: 2 },
     { name: 'JKS, answered no: keytool\'s migration advice still follows', store: 'srv.jks', reply: 'with-root.pem', input: 'n\n', status: 0, grep: /not installed in keystore\n\nWarning:\nThe JKS keystore uses a proprietary format/, chain: 1, asked: true },
+    // Weak algorithms: the same warnings, in the same place, as keytool's.
+    { name: 'SHA1 reply, one certificate, issuer trusted in the store', store: 'srv-trusts-root.p12', reply: 'weak-by-root.pem', status: 0, grep: /installed in keystore\n\nWarning:\nThe input uses the SHA1withECDSA signature algorithm which is considered a security risk/, chain: 2 },
+    { name: 'SHA1 reply chain, -noprompt', store: 'srv.p12', reply: 'weak-with-root.pem', args: ['-noprompt'], status: 0, grep: /installed in keystore\n\nWarning:\nReply #1 of 2 uses the SHA1withECDSA signature algorithm/, chain: 2 },
+    { name: 'SHA1 reply chain, untrusted top: the warning comes before the question', store: 'srv.p12', reply: 'weak-with-root.pem', input: 'yes\n', status: 0, grep: /is not trusted\. \nWarning:\nReply #1 of 2 uses the SHA1withECDSA[^\n]*\n\nInstall reply anyway\? \[no\]: {2}Certificate reply was installed in keystore$/m, chain: 2, asked: true },
+    { name: 'SHA1 reply chain into a JKS: one warning block with the migration advice', store: 'srv.jks', reply: 'weak-with-root.pem', args: ['-noprompt'], status: 0, grep: /\nWarning:\nReply #1 of 2 uses the SHA1withECDSA[^\n]*\nThe JKS keystore uses a proprietary format/, chain: 2 },
   ];
 
   /** srv's chain as keytool 17 lists it: its length and the SHA-256 fingerprints in order. */
@@ -342,6 +351,23 @@ describe('keytool -importcert of a CA reply onto a key entry, against keytool 17
     expect(b.length).toBe(c.chain);
     // Nothing installed: the store file is untouched.
     if (c.chain === 1) expect(fs.readFileSync(path.join(OURS, file))).toEqual(fs.readFileSync(S(c.store)));
+  });
+
+  // A SHA1-signed certificate imported as a trusted entry: with -noprompt, through a chain to the
+  // store's root (no question), and shown and asked about (its issuer unknown): warned about like keytool.
+  test.each([
+    ['-noprompt', 'srv.p12', ['-noprompt'], undefined],
+    ['chains to the store\'s root', 'srv-trusts-root.p12', [], undefined],
+    ['unknown issuer, answered yes', 'srv.p12', [], 'yes\n'],
+    ['unknown issuer, answered no', 'srv.p12', [], 'no\n'],
+  ] as const)('SHA1 certificate as a trusted entry, %s', (_name, store, extra, input) => {
+    const file = `trusted-${_name.replace(/\W+/g, '-')}${path.extname(store)}`;
+    for (const d of [KT, OURS]) fs.copyFileSync(S(store), path.join(d, file));
+    const args = ['-importcert', '-keystore', file, ...SP, '-alias', 'weak', '-file', S('weak-by-root.pem'), ...extra];
+    const theirs = keytool(JDK17_HOME(), args, { cwd: KT, input });
+    const ours = ktool(args, { cwd: OURS, input });
+    expect(theirs.stderr).toMatch(/The input uses the SHA1withECDSA signature algorithm/);
+    expect({ status: ours.status, stdout: ours.stdout, stderr: ours.stderr }).toEqual({ status: theirs.status, stdout: theirs.stdout, stderr: theirs.stderr });
   });
 });
 

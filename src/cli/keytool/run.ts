@@ -20,6 +20,7 @@ import { JavaStyleError, jEx, keytoolErrorLine } from './errors';
 /** stdout, quiet once its reader has gone (EPIPE: see writeStdout in ../context). */
 const out = (s: string) => writeStdout(s.endsWith('\n') ? s : `${s}\n`);
 const err = (s: string) => writeStderr(s.endsWith('\n') ? s : `${s}\n`);
+const text = () => require('../../output/keytool-text') as typeof import('../../output/keytool-text');
 
 /** Everything a command handler needs: the parsed arguments and the store it works on. */
 export interface Session {
@@ -39,6 +40,11 @@ export interface Session {
   keyPasswords?: Map<string, string>;
   /** The closing "Warning:" block was printed already (-list prints it with its weak-key lines). */
   warned?: boolean;
+  /**
+   * keytool's weakWarnings: weak algorithms and key sizes of the certificates read. Printed in the
+   * closing "Warning:" block, or before a yes/no question (printWeakWarnings(true)).
+   */
+  weak: string[];
 }
 
 export async function runKeytool(argv: string[]): Promise<number> {
@@ -169,7 +175,7 @@ async function openSession(a: KeytoolArgs, file: string, creates: boolean): Prom
     const type = requested ?? 'PKCS12';
     const { profileByName } = require('../../formats/pkcs12-profiles') as typeof import('../../formats/pkcs12-profiles');
     const store: KeyStore = { type, entries: [], protection: type === 'PKCS12' ? { kind: 'pkcs12', profile: profileByName('modern') } : { kind: 'keyed-sha1' } };
-    return { a, file, store, existed: false, storepass, save: false };
+    return { a, file, store, existed: false, storepass, save: false, weak: [] };
   }
   if (fs.statSync(file).size === 0) throw jEx(`Keystore file exists, but is empty: ${file}`);
   const load = (pw: string | null): DecodedStore => {
@@ -194,7 +200,7 @@ async function openSession(a: KeytoolArgs, file: string, creates: boolean): Prom
     decoded = load(storepass);
   }
   // With -storetype JKS a PKCS12 file lists as "JKS" (and the other way round), as keytool's dual format does.
-  return { a, file, store: decoded.store, existed: true, storepass, save: false, displayType: requested ?? decoded.store.type };
+  return { a, file, store: decoded.store, existed: true, storepass, save: false, displayType: requested ?? decoded.store.type, weak: [] };
 }
 
 /** keytool's commands that create or modify a store: they insist on a store password. */
@@ -248,15 +254,41 @@ function persist(s: Session): void {
   saveStoreFile(s.file, sealed, isPasswordlessStore(sealed) ? null : pw);
 }
 
-/** keytool's migration advice for JKS/JCEKS files holding more than trusted certificates. */
+/** keytool's closing "Warning:" block: the weak-algorithm warnings, then the JKS/JCEKS migration advice. */
 function jksWarning(s: Session): void {
-  if (s.warned || s.store.type === 'PKCS12' || !fs.existsSync(s.file)) return;
-  if (s.store.entries.every((e) => e.type === 'trustedCertEntry')) return;
-  err('');
-  err('Warning:');
-  err(
-    `The ${s.store.type} keystore uses a proprietary format. It is recommended to migrate to PKCS12 which is an industry standard format using "keytool -importkeystore -srckeystore ${s.file} -destkeystore ${s.file} -deststoretype pkcs12".`,
-  );
+  if (s.warned) return;
+  const migrate = s.store.type !== 'PKCS12' && fs.existsSync(s.file) && !s.store.entries.every((e) => e.type === 'trustedCertEntry');
+  if (s.weak.length === 0 && !migrate) return;
+  writeStderr(text().warningBlock([...s.weak, ...(migrate ? [text().migrationWarning(s.store.type, s.file)] : [])]));
+}
+
+/** printWeakWarnings(true): the warnings so far, and a blank line, before keytool asks a question. */
+function weakBeforeQuestion(s: Session): void {
+  if (s.weak.length > 0) writeStderr(`${text().warningBlock(s.weak)}\n`);
+  s.weak = [];
+}
+
+/** isTrustedCert: a trusted entry of the store, or (with -trustcacerts) of cacerts. */
+function isTrustedCert(s: Session, der: Uint8Array, cacerts?: { cert: Uint8Array }[]): boolean {
+  return !!cacerts?.some((c) => bytesEqual(c.cert, der)) || s.store.entries.some((e) => e.type === 'trustedCertEntry' && bytesEqual(e.cert, der));
+}
+
+/**
+ * The warnings of establishCertChain: each link of `chain` (leaf first), root first, as "The input"
+ * (the leaf) or the store (or cacerts) alias it was found under.
+ */
+function establishedChainWarnings(s: Session, chain: Uint8Array[], cacerts?: { alias: string; cert: Uint8Array }[]): string[] {
+  const inStore = aliasCertificates(s.store.entries);
+  const label = (der: Uint8Array, i: number): string => {
+    if (i === 0) return 'The input';
+    const own = inStore.find((c) => bytesEqual(c.cert, der));
+    if (own) return `Issuer <${own.alias}>`;
+    return `Issuer <${cacerts?.find((c) => bytesEqual(c.cert, der))?.alias ?? ''}> in cacerts`;
+  };
+  return chain
+    .map((der, i) => text().certificateWeakWarnings(label(der, i), der, isTrustedCert(s, der, cacerts), KEYTOOL_JDK))
+    .reverse()
+    .flat();
 }
 
 /** An output file (-file, -outfile), written atomically; failures worded as Java's FileOutputStream. */
@@ -417,7 +449,8 @@ const HANDLERS: Record<string, Handler> = {
       }
       if (existing) throw jEx(`Certificate not imported, alias <${alias}> already exists`);
       const cert = certs[0];
-      if (!a.noprompt && !trustedCertAccepted(s!, cert)) {
+      if (a.noprompt) s!.weak.push(...text().certificateWeakWarnings('The input', cert, isTrustedCert(s!, cert, a.trustcacerts ? cacertsEntries() : undefined), KEYTOOL_JDK));
+      else if (!trustedCertAccepted(s!, cert)) {
         err('Certificate was not added to keystore');
         return;
       }
@@ -606,6 +639,10 @@ function installReply(s: Session, entry: Extract<Entry, { type: 'PrivateKeyEntry
   const storeCerts = storeCertificates(s);
   const cacerts = s.a.trustcacerts ? cacertsEntries().map((e) => e.cert) : undefined;
   const plan = keytoolReplyChain({ alias: s.a.alias ?? 'mykey', userCert: entry.chain[0], reply: certs, storeCerts, cacerts, noprompt: !!s.a.noprompt });
+  const cacertsWithAliases = s.a.trustcacerts ? cacertsEntries() : undefined;
+  // keytool checks a chain reply as it was read (validateReply), a single certificate as the chain it was completed to.
+  if (certs.length > 1) s.weak.push(...text().chainWeakWarnings('Reply', certs, (der) => isTrustedCert(s, der, cacertsWithAliases), KEYTOOL_JDK));
+  else s.weak.push(...establishedChainWarnings(s, plan.chain, cacertsWithAliases));
   if (plan.untrustedTop) {
     // keytool's streams: the labels on stderr, the certificate on stdout, the question on stderr.
     err('');
@@ -614,6 +651,7 @@ function installReply(s: Session, entry: Extract<Entry, { type: 'PrivateKeyEntry
     out(renderPrintcert([plan.untrustedTop], { jdk: KEYTOOL_JDK }));
     err('');
     writeStderr('... is not trusted. ');
+    weakBeforeQuestion(s);
     if (!askYesNoSync('Install reply anyway? [no]:  ')) {
       // failureStatus prints the message and ends with status 0 without saving; keytool still gives its
       // JKS/JCEKS migration advice afterwards, which jksWarning would have printed.
@@ -661,26 +699,36 @@ export function cacertsEntries(): { alias: string; cert: Uint8Array }[] {
  * shown and confirmed.
  */
 function trustedCertAccepted(s: Session, cert: Uint8Array): boolean {
-  const { establishesChain, isSelfSignedCertificate } = require('../../ops/reply') as typeof import('../../ops/reply');
+  const { establishedChain, isSelfSignedCertificate } = require('../../ops/reply') as typeof import('../../ops/reply');
   const show = () => out((require('../../output/listing') as typeof import('../../output/listing')).renderPrintcert([cert], { jdk: KEYTOOL_JDK }));
+  const cacerts = s.a.trustcacerts ? cacertsEntries() : undefined;
+  // Before each question keytool checks the input, and prints what it found.
+  const ask = (question: string): boolean => {
+    s.weak.push(...text().certificateWeakWarnings('The input', cert, isTrustedCert(s, cert, cacerts), KEYTOOL_JDK));
+    weakBeforeQuestion(s);
+    return askYesNoSync(question);
+  };
   const inStore = s.store.entries.find((e) => (e.type === 'trustedCertEntry' ? bytesEqual(e.cert, cert) : e.type === 'PrivateKeyEntry' && e.chain.length > 0 && bytesEqual(e.chain[0], cert)));
   if (inStore) {
     err(`Certificate already exists in keystore under alias <${inStore.alias}>`);
-    return askYesNoSync('Do you still want to add it? [no]:  ');
+    return ask('Do you still want to add it? [no]:  ');
   }
-  const cacerts = s.a.trustcacerts ? cacertsEntries() : undefined;
   if (isSelfSignedCertificate(cert)) {
     const inCacerts = cacerts?.find((c) => bytesEqual(c.cert, cert));
     if (inCacerts) {
       err(`Certificate already exists in system-wide CA keystore under alias <${inCacerts.alias}>`);
-      return askYesNoSync('Do you still want to add it to your own keystore? [no]:  ');
+      return ask('Do you still want to add it to your own keystore? [no]:  ');
     }
     show();
-    return askYesNoSync('Trust this certificate? [no]:  ');
+    return ask('Trust this certificate? [no]:  ');
   }
-  if (establishesChain(cert, storeCertificates(s), cacerts?.map((c) => c.cert))) return true;
+  const chain = establishedChain(cert, storeCertificates(s), cacerts?.map((c) => c.cert));
+  if (chain) {
+    s.weak.push(...establishedChainWarnings(s, chain, cacerts));
+    return true;
+  }
   show();
-  return askYesNoSync('Trust this certificate? [no]:  ');
+  return ask('Trust this certificate? [no]:  ');
 }
 
 /**
