@@ -18,9 +18,11 @@ import {
   hexDump,
   keyDisplayName,
   knownOidName,
+  parsePublicKey,
   type Extension,
   type GeneralName,
   type GeneralSubtree,
+  type PublicKeyInfo,
 } from '../x509/certificate';
 import { Asn1, TAG } from '../asn1/der';
 import { bytesEqual } from '../util/bytes';
@@ -151,7 +153,13 @@ function weaknessOf(v: CertView, trusted: boolean, signedJar: boolean): Weakness
 /** The weakness checkWeakConstraint reports for certificate #i of a chain (variant only for an end-entity leaf). */
 const chainWeakness = (v: CertView, i: number, trusted: boolean): Weakness => weaknessOf(v, trusted, i === 0 && isEndEntity(v) && signedJarVariant(v));
 
-function weakWarnings(label: string, v: CertView, w: Weakness, jdk: Jdk): string[] {
+/** What the weak-algorithm checks read from a certificate or a certificate request. */
+interface SignedKey {
+  readonly signatureAlgorithm: string;
+  readonly publicKeyInfo: PublicKeyInfo;
+}
+
+function weakWarnings(label: string, v: SignedKey, w: Weakness, jdk: Jdk): string[] {
   const out: string[] = [];
   if (w.sig === 'disabled') out.push(`${label} uses the ${v.signatureAlgorithm} signature algorithm which is considered a security risk and is disabled.`);
   else if (w.sig === 'signedjar')
@@ -181,6 +189,12 @@ function weakWarnings(label: string, v: CertView, w: Weakness, jdk: Jdk): string
 export function certificateWeakWarnings(label: string, der: Uint8Array, trusted: boolean, jdk: Jdk): string[] {
   const v = CertView.from(der);
   return weakWarnings(label, v, weaknessOf(v, trusted, signedJarVariant(v)), jdk);
+}
+
+/** keytool's checkWeakConstraint(label, PKCS10): a certificate request's signature algorithm and key. */
+export function requestWeakWarnings(label: string, csr: { sigAlg: { name: string }; publicKeySpki: Uint8Array }, jdk: Jdk): string[] {
+  const v: SignedKey = { signatureAlgorithm: csr.sigAlg.name, publicKeyInfo: parsePublicKey(Asn1.parse(csr.publicKeySpki, 'SubjectPublicKeyInfo')) };
+  return weakWarnings(label, v, { sig: sigWeakness(v.signatureAlgorithm, false), key: keyWeakness(v.publicKeyInfo.algorithm, v.publicKeyInfo.size) }, jdk);
 }
 
 /** keytool's checkWeakConstraint(label, certs) over a certificate chain, in its order: "LABEL #i of n". */

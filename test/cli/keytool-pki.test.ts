@@ -371,6 +371,21 @@ describe('keytool -importcert of a CA reply onto a key entry, against keytool 17
   });
 });
 
+test('weak algorithms in -genkeypair, -certreq and -gencert: keytool\'s warnings, word for word', () => {
+  // A 1024-bit RSA key, a SHA1withRSA request and a SHA1withRSA certificate from it, by each tool in its own folder.
+  const steps = [
+    ['-genkeypair', '-keystore', 'weak.p12', ...SP, '-alias', 'k', '-keyalg', 'RSA', '-keysize', '1024', '-dname', 'CN=weak'],
+    ['-certreq', '-keystore', 'weak.p12', ...SP, '-alias', 'k', '-file', 'weak.csr', '-sigalg', 'SHA1withRSA'],
+    ['-gencert', '-keystore', 'weak.p12', ...SP, '-alias', 'k', '-infile', 'weak.csr', '-outfile', 'weak.crt', '-sigalg', 'SHA1withRSA'],
+  ];
+  for (const step of steps) {
+    const theirs = kt17(step);
+    const ours = our(step);
+    expect(theirs.stderr).toMatch(/\nWarning:\n.* uses (a 1024-bit RSA key|the SHA1withRSA signature algorithm) which is considered a security risk/);
+    expect({ step: step[0], status: ours.status, stderr: ours.stderr }).toEqual({ step: step[0], status: theirs.status, stderr: theirs.stderr });
+  }
+});
+
 describe('keytool -printcrl', () => {
   test('keytool\'s CRLs (PEM, DER, with reasons) print identically; -keystore verifies the signature', () => {
     kt17(['-gencrl', '-keystore', 'a.p12', ...SP, '-alias', 'rsa', '-id', '1234:1', '-id', '99', '-id', '65535:4', '-file', 'r.crl', '-rfc']);

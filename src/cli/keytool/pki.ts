@@ -13,7 +13,7 @@ import { privateKeyObject } from '../../x509/keyinfo';
 import { readFileOrFail } from '../files';
 import { type KeytoolArgs, KEYTOOL_JDK } from './args';
 import { JavaStyleError, jEx } from './errors';
-import { type Handler, type Session, aliasCertificates, askPassword, cacertsEntries, readStdinLine, writeKeytoolFile } from './run';
+import { type Handler, type Session, aliasCertificates, askPassword, cacertsEntries, isTrustedCert, readStdinLine, writeKeytoolFile } from './run';
 import { writeStdout, writeStderr } from '../context';
 
 const out = (s: string) => writeStdout(s.endsWith('\n') ? s : `${s}\n`);
@@ -122,6 +122,8 @@ function readInput(file: string | undefined): Uint8Array {
   return readFileOrFail(file);
 }
 
+const parseRequest = (der: Uint8Array) => (require('../../x509/csr') as typeof import('../../x509/csr')).parseCsr(der);
+
 function readRequest(bytes: Uint8Array): Uint8Array {
   try {
     return pem().readPemOrDerObject(bytes, ['NEW CERTIFICATE REQUEST', 'CERTIFICATE REQUEST'], 'certificate request');
@@ -165,6 +167,7 @@ async function genkeypair(a: KeytoolArgs, s: Session): Promise<void> {
     }),
   );
   err(pki.genKeyPairMessage(r, a.signer));
+  s.weak.push(...text().chainWeakWarnings('The generated certificate', r.entry.chain, (der) => isTrustedCert(s, der), KEYTOOL_JDK));
   if (a.keysize !== undefined && r.pair.keyalg === 'EC') {
     err('');
     err('Warning:');
@@ -182,12 +185,14 @@ async function certreq(a: KeytoolArgs, s: Session): Promise<void> {
   const pemText = text().keytoolPem('NEW CERTIFICATE REQUEST', der, KEYTOOL_JDK);
   if (a.file) writeKeytoolFile(a.file, Buffer.from(pemText));
   else writeStdout(pemText);
+  s.weak.push(...text().requestWeakWarnings('The generated certificate request', parseRequest(der), KEYTOOL_JDK));
 }
 
 async function gencert(a: KeytoolArgs, s: Session): Promise<void> {
   const alias = a.alias ?? 'mykey';
   const { entry, key } = await recoverKey(s, alias, a.keypass);
   const csr = readRequest(readInput(a.infile));
+  s.weak.push(...text().requestWeakWarnings('The certificate request', parseRequest(csr), KEYTOOL_JDK));
   const r = asKeytool(() =>
     pki.certificateFromRequest({
       csr,
@@ -202,6 +207,8 @@ async function gencert(a: KeytoolArgs, s: Session): Promise<void> {
   const bytes = r.output.map((c) => (a.rfc ? Buffer.from(text().pemCertificate(c, KEYTOOL_JDK)) : Buffer.from(c)));
   if (a.outfile) writeKeytoolFile(a.outfile, Buffer.concat(bytes));
   else writeStdout(Buffer.concat(bytes));
+  const trusted = (der: Uint8Array) => isTrustedCert(s, der);
+  s.weak.push(...text().chainWeakWarnings('The issuer', entry.chain, trusted, KEYTOOL_JDK), ...text().certificateWeakWarnings('The generated certificate', r.output[0], trusted(r.output[0]), KEYTOOL_JDK));
 }
 
 function printcertreq(a: KeytoolArgs): void {

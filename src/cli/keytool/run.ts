@@ -269,7 +269,7 @@ function weakBeforeQuestion(s: Session): void {
 }
 
 /** isTrustedCert: a trusted entry of the store, or (with -trustcacerts) of cacerts. */
-function isTrustedCert(s: Session, der: Uint8Array, cacerts?: { cert: Uint8Array }[]): boolean {
+export function isTrustedCert(s: Session, der: Uint8Array, cacerts?: { cert: Uint8Array }[]): boolean {
   return !!cacerts?.some((c) => bytesEqual(c.cert, der)) || s.store.entries.some((e) => e.type === 'trustedCertEntry' && bytesEqual(e.cert, der));
 }
 
