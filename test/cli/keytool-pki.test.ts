@@ -371,16 +371,28 @@ describe('keytool -importcert of a CA reply onto a key entry, against keytool 17
   });
 });
 
-test('weak algorithms in -genkeypair, -certreq and -gencert: keytool\'s warnings, word for word', () => {
-  // A 1024-bit RSA key, a SHA1withRSA request and a SHA1withRSA certificate from it, by each tool in its own folder.
-  const steps = [
+/** A command line with what is typed on standard input. */
+const typed = (args: string[], input: string): string[] & { input?: string } => Object.assign([...args], { input });
+
+test('weak algorithms in the commands that make, read or copy certificates: keytool\'s warnings, word for word', () => {
+  // A 1024-bit RSA key, a SHA1withRSA request and a SHA1withRSA certificate from it, then that
+  // certificate exported, imported as a trusted entry and the store copied: each tool in its own folder.
+  const steps: (string[] & { input?: string })[] = [
     ['-genkeypair', '-keystore', 'weak.p12', ...SP, '-alias', 'k', '-keyalg', 'RSA', '-keysize', '1024', '-dname', 'CN=weak'],
     ['-certreq', '-keystore', 'weak.p12', ...SP, '-alias', 'k', '-file', 'weak.csr', '-sigalg', 'SHA1withRSA'],
+    ['-printcertreq', '-file', 'weak.csr'],
     ['-gencert', '-keystore', 'weak.p12', ...SP, '-alias', 'k', '-infile', 'weak.csr', '-outfile', 'weak.crt', '-sigalg', 'SHA1withRSA'],
+    ['-exportcert', '-keystore', 'weak.p12', ...SP, '-alias', 'k', '-file', 'weak-k.crt'],
+    ['-importcert', '-keystore', 'weak.p12', ...SP, '-alias', 'weakca', '-file', 'weak.crt', '-noprompt'],
+    // A trusted entry now: its signature is no longer checked, its key still is.
+    ['-exportcert', '-keystore', 'weak.p12', ...SP, '-alias', 'weakca', '-file', 'weakca.crt'],
+    typed(['-importcert', '-keystore', 'weak.p12', ...SP, '-alias', 'again', '-file', 'weak.crt'], 'no\n'),
+    // keytool 17 checks an imported trusted certificate's signature too.
+    ['-importkeystore', '-srckeystore', 'weak.p12', '-srcstorepass', 'changeit', '-destkeystore', 'weak-copy.p12', '-deststorepass', 'changeit'],
   ];
   for (const step of steps) {
-    const theirs = kt17(step);
-    const ours = our(step);
+    const theirs = kt17(step, step.input);
+    const ours = our(step, step.input);
     expect(theirs.stderr).toMatch(/\nWarning:\n.* uses (a 1024-bit RSA key|the SHA1withRSA signature algorithm) which is considered a security risk/);
     expect({ step: step[0], status: ours.status, stderr: ours.stderr }).toEqual({ step: step[0], status: theirs.status, stderr: theirs.stderr });
   }

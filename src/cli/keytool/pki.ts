@@ -214,7 +214,9 @@ async function gencert(a: KeytoolArgs, s: Session): Promise<void> {
 function printcertreq(a: KeytoolArgs): void {
   const { parseCsr } = require('../../x509/csr') as typeof import('../../x509/csr');
   const { renderCertReq } = require('../../output/pki-text') as typeof import('../../output/pki-text');
-  writeStdout(renderCertReq(parseCsr(readRequest(readInput(a.file)))));
+  const csr = parseCsr(readRequest(readInput(a.file)));
+  writeStdout(renderCertReq(csr));
+  writeStderr(text().warningBlock(text().requestWeakWarnings('The certificate request', csr, KEYTOOL_JDK)));
 }
 
 function printcrl(a: KeytoolArgs): void {

@@ -361,6 +361,7 @@ const HANDLERS: Record<string, Handler> = {
         writeKeytoolFile(a.file, bytes);
         err(`Certificate stored in file <${a.file}>`);
       } else writeStdout(bytes);
+      s!.weak.push(...text().certificateWeakWarnings('The certificate', cert, isTrustedCert(s!, cert), KEYTOOL_JDK));
     },
   },
   delete: {
@@ -568,7 +569,8 @@ async function recoverSourceKey<T>(src: KeyStore, e: Entry, srcpass: string | nu
 /** One entry from a source store into the session's store, as doImportKeyStoreSingle does. */
 async function importOne(s: Session, src: KeyStore, e: Entry, newAlias: string, srcpass: string | null): Promise<boolean> {
   const a = s.a;
-  let target = foldAlias(newAlias);
+  let named = newAlias;
+  let target = foldAlias(named);
   let existing = findEntry(s.store, target);
   if (existing) {
     if (a.noprompt) err(`Warning: Overwriting existing alias ${e.alias} in destination keystore`);
@@ -580,6 +582,7 @@ async function importOne(s: Session, src: KeyStore, e: Entry, newAlias: string, 
         err(`Entry for alias ${e.alias} not imported.`);
         return false;
       }
+      named = other;
       target = foldAlias(other);
       existing = findEntry(s.store, target);
     }
@@ -623,8 +626,15 @@ async function importOne(s: Session, src: KeyStore, e: Entry, newAlias: string, 
     const newPass = a.destkeypass ?? (destPkcs12 ? s.storepass ?? usedPw : usedPw);
     (s.keyPasswords ??= new Map()).set(target, newPass);
   }
+  // keytool checks each imported certificate as "<alias>". keytool 25 checks it in the store it was
+  // imported into (a trusted certificate's signature is then not checked); keytool 17 as if it were
+  // not there yet (measured: 17 warns about the signature of an imported trusted certificate, 25 does
+  // not). Secret key algorithms are not checked here.
+  const cert = e.type === 'trustedCertEntry' ? e.cert : e.type === 'PrivateKeyEntry' ? e.chain[0] : undefined;
+  const trustedBefore = cert !== undefined && isTrustedCert(s, cert);
   s.store = existing ? replaceEntry(s.store, existing, entry) : { ...s.store, entries: [...s.store.entries, entry] };
   s.save = true;
+  if (cert) s.weak.push(...text().certificateWeakWarnings(`<${named}>`, cert, KEYTOOL_JDK === 17 ? trustedBefore : isTrustedCert(s, cert), KEYTOOL_JDK));
   return true;
 }
 
