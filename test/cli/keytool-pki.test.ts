@@ -264,6 +264,14 @@ describe('keytool -importcert of a CA reply onto a key entry, against keytool 17
     make(['-gencert', '-keystore', 'ca.p12', ...SP, '-alias', 'root', '-infile', 'srv.csr', '-outfile', 'by-root.pem', '-rfc']);
     make(['-gencert', '-keystore', 'ca.p12', ...SP, '-alias', 'int', '-infile', 'srv.csr', '-outfile', 'by-int.pem', '-rfc']);
     make(['-gencert', '-keystore', 'ca.p12', ...SP, '-alias', 'root', '-infile', 'other.csr', '-outfile', 'other.pem', '-rfc']);
+    // A CA whose root has a 1024-bit RSA key (which keytool warns about), its intermediate, and a reply
+    // from the intermediate: the store that trusts the root completes the chain with it.
+    make(['-genkeypair', '-keystore', 'ca.p12', ...SP, '-alias', 'weakroot', '-keyalg', 'RSA', '-keysize', '1024', '-dname', 'CN=Weak Root, O=Acme', '-ext', 'bc:c=ca:true', '-validity', '365']);
+    make(['-genkeypair', '-keystore', 'ca.p12', ...SP, '-alias', 'weakint', '-keyalg', 'RSA', '-dname', 'CN=Weak Intermediate, O=Acme', '-signer', 'weakroot', '-ext', 'bc:c=ca:true,pathlen:0']);
+    make(['-exportcert', '-keystore', 'ca.p12', ...SP, '-alias', 'weakroot', '-rfc', '-file', 'weakroot.pem']);
+    make(['-gencert', '-keystore', 'ca.p12', ...SP, '-alias', 'weakint', '-infile', 'srv.csr', '-outfile', 'by-weakint.pem', '-rfc']);
+    fs.copyFileSync(S('srv.p12'), S('srv-trusts-weakroot.p12'));
+    make(['-importcert', '-keystore', 'srv-trusts-weakroot.p12', ...SP, '-alias', 'weakroot', '-file', 'weakroot.pem', '-noprompt']);
     // Replies signed with SHA1withECDSA, which keytool warns about ("considered a security risk").
     make(['-gencert', '-keystore', 'ca.p12', ...SP, '-alias', 'root', '-infile', 'srv.csr', '-outfile', 'weak-by-root.pem', '-rfc', '-sigalg', 'SHA1withECDSA']);
     const rootPem = fs.readFileSync(S('root.pem'), 'latin1');
@@ -320,6 +328,7 @@ describe('keytool -importcert of a CA reply onto a key entry, against keytool 17
     { name: 'SHA1 reply, one certificate, issuer trusted in the store', store: 'srv-trusts-root.p12', reply: 'weak-by-root.pem', status: 0, grep: /installed in keystore\n\nWarning:\nThe input uses the SHA1withECDSA signature algorithm which is considered a security risk/, chain: 2 },
     { name: 'SHA1 reply chain, -noprompt', store: 'srv.p12', reply: 'weak-with-root.pem', args: ['-noprompt'], status: 0, grep: /installed in keystore\n\nWarning:\nReply #1 of 2 uses the SHA1withECDSA signature algorithm/, chain: 2 },
     { name: 'SHA1 reply chain, untrusted top: the warning comes before the question', store: 'srv.p12', reply: 'weak-with-root.pem', input: 'yes\n', status: 0, grep: /is not trusted\. \nWarning:\nReply #1 of 2 uses the SHA1withECDSA[^\n]*\n\nInstall reply anyway\? \[no\]: {2}Certificate reply was installed in keystore$/m, chain: 2, asked: true },
+    { name: 'reply chain completed with the store\'s root, whose key is weak', store: 'srv-trusts-weakroot.p12', reply: 'by-weakint.pem', status: 0, grep: /installed in keystore\n\nWarning:\nIssuer <weakroot> uses a 1024-bit RSA key which is considered a security risk/, chain: 3 },
     { name: 'SHA1 reply chain into a JKS: one warning block with the migration advice', store: 'srv.jks', reply: 'weak-with-root.pem', args: ['-noprompt'], status: 0, grep: /\nWarning:\nReply #1 of 2 uses the SHA1withECDSA[^\n]*\nThe JKS keystore uses a proprietary format/, chain: 2 },
   ];
 

@@ -278,17 +278,17 @@ export function isTrustedCert(s: Session, der: Uint8Array, cacerts?: { cert: Uin
  * (the leaf) or the store (or cacerts) alias it was found under.
  */
 function establishedChainWarnings(s: Session, chain: Uint8Array[], cacerts?: { alias: string; cert: Uint8Array }[]): string[] {
-  const inStore = aliasCertificates(s.store.entries);
-  const label = (der: Uint8Array, i: number): string => {
-    if (i === 0) return 'The input';
-    const own = inStore.find((c) => bytesEqual(c.cert, der));
-    if (own) return `Issuer <${own.alias}>`;
-    return `Issuer <${cacerts?.find((c) => bytesEqual(c.cert, der))?.alias ?? ''}> in cacerts`;
-  };
   return chain
-    .map((der, i) => text().certificateWeakWarnings(label(der, i), der, isTrustedCert(s, der, cacerts), KEYTOOL_JDK))
+    .map((der, i) => text().certificateWeakWarnings(i === 0 ? 'The input' : issuerLabel(s, der, cacerts), der, isTrustedCert(s, der, cacerts), KEYTOOL_JDK))
     .reverse()
     .flat();
+}
+
+/** keytool's name for a certificate it found in the store ("Issuer <alias>") or in cacerts ("Issuer <alias> in cacerts"). */
+function issuerLabel(s: Session, der: Uint8Array, cacerts?: { alias: string; cert: Uint8Array }[]): string {
+  const own = aliasCertificates(s.store.entries).find((c) => bytesEqual(c.cert, der));
+  if (own) return `Issuer <${own.alias}>`;
+  return `Issuer <${cacerts?.find((c) => bytesEqual(c.cert, der))?.alias ?? ''}> in cacerts`;
 }
 
 /** An output file (-file, -outfile), written atomically; failures worded as Java's FileOutputStream. */
@@ -651,8 +651,12 @@ function installReply(s: Session, entry: Extract<Entry, { type: 'PrivateKeyEntry
   const plan = keytoolReplyChain({ alias: s.a.alias ?? 'mykey', userCert: entry.chain[0], reply: certs, storeCerts, cacerts, noprompt: !!s.a.noprompt });
   const cacertsWithAliases = s.a.trustcacerts ? cacertsEntries() : undefined;
   // keytool checks a chain reply as it was read (validateReply), a single certificate as the chain it was completed to.
-  if (certs.length > 1) s.weak.push(...text().chainWeakWarnings('Reply', certs, (der) => isTrustedCert(s, der, cacertsWithAliases), KEYTOOL_JDK));
-  else s.weak.push(...establishedChainWarnings(s, plan.chain, cacertsWithAliases));
+  if (certs.length > 1) {
+    s.weak.push(...text().chainWeakWarnings('Reply', certs, (der) => isTrustedCert(s, der, cacertsWithAliases), KEYTOOL_JDK));
+    // The root keytool appended from the store (or cacerts) to complete the chain is checked too.
+    const last = plan.chain[plan.chain.length - 1];
+    if (!certs.some((c) => bytesEqual(c, last))) s.weak.push(...text().certificateWeakWarnings(issuerLabel(s, last, cacertsWithAliases), last, isTrustedCert(s, last, cacertsWithAliases), KEYTOOL_JDK));
+  } else s.weak.push(...establishedChainWarnings(s, plan.chain, cacertsWithAliases));
   if (plan.untrustedTop) {
     // keytool's streams: the labels on stderr, the certificate on stdout, the question on stderr.
     err('');
