@@ -13,7 +13,7 @@ import { EXIT, exitStatus } from './exit-codes';
 export const KEYTOOL_COMMANDS = new Set([
   '-list', '-importcert', '-import', '-exportcert', '-export', '-importkeystore', '-delete', '-changealias',
   '-storepasswd', '-keypasswd', '-printcert', '-printcertreq', '-printcrl', '-genkeypair', '-genkey', '-certreq',
-  '-gencert', '-genseckey', '-importpass', '-version', '-help', '-showinfo', '-keyclone', '-selfcert',
+  '-gencert', '-genseckey', '-importpass', '-version', '-help', '-showinfo', '-keyclone', '-selfcert', '-gencrl',
 ]);
 
 /** Command modules, by the command names they register (every command must be here): start-up loads only the one that runs. */

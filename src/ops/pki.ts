@@ -11,6 +11,7 @@ import { KtoolError } from '../model/errors';
 import type { KeyStore, PrivateKeyEntry, SecretKeyEntry } from '../model/keystore';
 import { bytesEqual } from '../util/bytes';
 import { type JdkVersion, resolveSigAlg, defaultSigAlg, spkiOf } from '../x509/algorithms';
+import { buildCrl } from '../x509/crl';
 import { buildCsr, parseCsr, type ParsedCsr } from '../x509/csr';
 import { buildKeytoolExtensions, keyIdentifier } from '../x509/extensions';
 import { buildCertificate, parseStartDate, validityEnd } from '../x509/issue';
@@ -212,6 +213,41 @@ function isSelfSigned(der: Uint8Array): boolean {
   } catch {
     return false;
   }
+}
+
+// ---------------------------------------------------------------- -gencrl
+
+export interface GenCrlOptions extends ValidityOptions {
+  /** The signing key entry's certificate (its subject is the CRL issuer) and key. */
+  issuerCert: Uint8Array;
+  key: crypto.KeyObject;
+  /** keytool -id values: a serial number in decimal, optionally `:reason` (a positive reason code). */
+  ids: readonly string[];
+  sigalg?: string;
+  jdk?: JdkVersion;
+}
+
+/**
+ * A CRL as keytool -gencrl makes it: issued by the key entry's subject, this update the start date and
+ * next update after -validity days, each -id revoked at the start date (with a reasonCode entry
+ * extension when it names one), and no CRL extensions (no CRL number, no AKID). RSA signatures being
+ * deterministic, the bytes are keytool's for the same key and an absolute -startdate.
+ */
+export function generateCrl(o: GenCrlOptions): Uint8Array {
+  const { notBefore, notAfter } = validityWindow(o);
+  const revoked = o.ids.map((id) => {
+    const colon = id.indexOf(':');
+    const serialText = colon < 0 ? id : id.slice(0, colon);
+    if (!/^-?\d+$/.test(serialText)) throw new KtoolError('USAGE', `For input string: "${serialText}"`);
+    if (colon < 0) return { serial: BigInt(serialText), date: notBefore };
+    const reasonText = id.slice(colon + 1);
+    if (!/^-?\d+$/.test(reasonText)) throw new KtoolError('USAGE', `For input string: "${reasonText}"`);
+    const reason = Number(reasonText);
+    if (reason <= 0) throw new KtoolError('USAGE', 'Reason code must be positive');
+    return { serial: BigInt(serialText), date: notBefore, reason };
+  });
+  const issuer = parseCertificate(o.issuerCert).subject;
+  return buildCrl({ issuer, thisUpdate: notBefore, nextUpdate: notAfter, revoked, authorityKeyId: null, signerKey: o.key, sigAlg: o.sigalg, jdk: o.jdk });
 }
 
 // ---------------------------------------------------------------- -genseckey / -importpass

@@ -19,6 +19,7 @@ import {
   keyDisplayName,
   knownOidName,
   parsePublicKey,
+  signatureName,
   type Extension,
   type GeneralName,
   type GeneralSubtree,
@@ -153,10 +154,10 @@ function weaknessOf(v: CertView, trusted: boolean, signedJar: boolean): Weakness
 /** The weakness checkWeakConstraint reports for certificate #i of a chain (variant only for an end-entity leaf). */
 const chainWeakness = (v: CertView, i: number, trusted: boolean): Weakness => weaknessOf(v, trusted, i === 0 && isEndEntity(v) && signedJarVariant(v));
 
-/** What the weak-algorithm checks read from a certificate or a certificate request. */
+/** What the weak-algorithm checks read from a certificate, a certificate request or a CRL (no key of its own). */
 interface SignedKey {
   readonly signatureAlgorithm: string;
-  readonly publicKeyInfo: PublicKeyInfo;
+  readonly publicKeyInfo?: PublicKeyInfo;
 }
 
 function weakWarnings(label: string, v: SignedKey, w: Weakness, jdk: Jdk): string[] {
@@ -170,6 +171,7 @@ function weakWarnings(label: string, v: SignedKey, w: Weakness, jdk: Jdk): strin
         ? `${label} uses the ${v.signatureAlgorithm} signature algorithm which is considered a security risk. This algorithm will be disabled in a future update.`
         : `${label} uses the ${v.signatureAlgorithm} signature algorithm which is considered a security risk.`,
     );
+  if (w.key === null || !v.publicKeyInfo) return out;
   const key = `${keyDisplayName(v.publicKeyInfo, jdk)} key`;
   if (w.key === 'disabled') out.push(`${label} uses a ${key} which is considered a security risk and is disabled.`);
   else if (w.key === 'weak')
@@ -193,8 +195,18 @@ export function certificateWeakWarnings(label: string, der: Uint8Array, trusted:
 
 /** keytool's checkWeakConstraint(label, PKCS10): a certificate request's signature algorithm and key. */
 export function requestWeakWarnings(label: string, csr: { sigAlg: { name: string }; publicKeySpki: Uint8Array }, jdk: Jdk): string[] {
-  const v: SignedKey = { signatureAlgorithm: csr.sigAlg.name, publicKeyInfo: parsePublicKey(Asn1.parse(csr.publicKeySpki, 'SubjectPublicKeyInfo')) };
-  return weakWarnings(label, v, { sig: sigWeakness(v.signatureAlgorithm, false), key: keyWeakness(v.publicKeyInfo.algorithm, v.publicKeyInfo.size) }, jdk);
+  const key = parsePublicKey(Asn1.parse(csr.publicKeySpki, 'SubjectPublicKeyInfo'));
+  return weakWarnings(label, { signatureAlgorithm: csr.sigAlg.name, publicKeyInfo: key }, { sig: sigWeakness(csr.sigAlg.name, false), key: keyWeakness(key.algorithm, key.size) }, jdk);
+}
+
+/**
+ * keytool's checkWeakConstraint(label, crl, key): a CRL's signature algorithm, and the key of the
+ * certificate `signer` (the issuing key entry's, or the one that verified it) when there is one.
+ */
+export function crlWeakWarnings(label: string, crlDer: Uint8Array, signer: Uint8Array | undefined, jdk: Jdk): string[] {
+  const sigAlg = signatureName(Asn1.parse(crlDer, 'CRL').child(1, 'CRL').expect(TAG.SEQUENCE, 'CRL signature algorithm'));
+  const key = signer ? CertView.from(signer).publicKeyInfo : undefined;
+  return weakWarnings(label, { signatureAlgorithm: sigAlg, publicKeyInfo: key }, { sig: sigWeakness(sigAlg, false), key: key ? keyWeakness(key.algorithm, key.size) : null }, jdk);
 }
 
 /** keytool's checkWeakConstraint(label, certs) over a certificate chain, in its order: "LABEL #i of n". */
@@ -207,6 +219,11 @@ export function chainWeakWarnings(label: string, certs: readonly Uint8Array[], t
 
 /** The "(weak)" / "(disabled)" suffix of printX509Cert. */
 const marker = (l: Level): string => (l === null ? '' : l === 'weak' ? ' (weak)' : ' (disabled)');
+
+/** withWeakConstraint for a signature algorithm (-printcrl): " (weak)", " (disabled)" or "". */
+export const signatureMarker = (sigAlg: string): string => marker(sigWeakness(sigAlg, false));
+/** withWeakConstraint for a key (-printcrl's "Verified by …"). */
+export const keyMarker = (key: PublicKeyInfo): string => marker(keyWeakness(key.algorithm, key.size));
 
 // ------------------------------------------------------------------ extensions (Java toString)
 

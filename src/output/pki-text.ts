@@ -8,7 +8,7 @@ import { hexDump, keyDisplayName, parsePublicKey, signatureName, type Extension 
 import type { ParsedCrl } from '../x509/crl';
 import type { ParsedCsr } from '../x509/csr';
 import { X500Name } from '../x509/name';
-import { extensionBody, javaDateString, renderExtensionList } from './keytool-text';
+import { extensionBody, javaDateString, renderExtensionList, signatureMarker } from './keytool-text';
 import { colonHex, fromHex } from '../util/bytes';
 
 const CHALLENGE_PASSWORD = '1.2.840.113549.1.9.7';
@@ -135,7 +135,7 @@ function sortedCrlExtensions(exts: readonly Extension[]): Extension[] {
 export function renderCrl(crl: ParsedCrl): string {
   const alg = Asn1.parse(crl.der).child(1, 'CRL');
   let s = `X.509 CRL v${crl.version}\n`;
-  s += `Signature Algorithm: ${signatureName(alg)}, OID=${alg.child(0).oid()}\n`;
+  s += `Signature Algorithm: ${signatureName(alg)}${signatureMarker(signatureName(alg))}, OID=${alg.child(0).oid()}\n`;
   s += `Issuer: ${X500Name.fromDer(crl.issuer).toString()}\n`;
   s += `\nThis Update: ${javaDateString(crl.thisUpdate)}\n`;
   if (crl.nextUpdate) s += `Next Update: ${javaDateString(crl.nextUpdate)}\n`;
@@ -160,8 +160,8 @@ export function renderCrl(crl: ParsedCrl): string {
 }
 
 /** The keytool-style line for a CRL's verification (after renderCrl), or the "not verified" banner. */
-export function crlVerificationText(verifiedBy: { alias: string; where: 'keystore' | 'cacerts'; keyDisplay: string } | null, trustcacerts: boolean): string {
-  if (verifiedBy) return `Verified by ${verifiedBy.alias} in ${verifiedBy.where} with a ${verifiedBy.keyDisplay} key\n`;
+export function crlVerificationText(verifiedBy: { alias: string; where: 'keystore' | 'cacerts'; keyDisplay: string; keyMarker?: string } | null, trustcacerts: boolean): string {
+  if (verifiedBy) return `Verified by ${verifiedBy.alias} in ${verifiedBy.where} with a ${verifiedBy.keyDisplay} key${verifiedBy.keyMarker ?? ''}\n`;
   return (
     '*******************************************\n' +
     `WARNING: not verified. Make sure -keystore is correct${trustcacerts ? '.' : ' or specify -trustcacerts.'}\n` +

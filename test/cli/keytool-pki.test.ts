@@ -407,6 +407,36 @@ test('weak algorithms in the commands that make, read or copy certificates: keyt
   }
 });
 
+describe('keytool -gencrl', () => {
+  // The same key for both (keytool's a.p12; -gencrl does not change the store), a fixed start date and
+  // RSA, whose signatures are deterministic: the CRLs must be the same bytes.
+  const gencrl = (prefix: string, file: string, extra: string[]) => ['-gencrl', '-keystore', 'a.p12', ...SP, '-alias', 'rsa', '-startdate', '2026/01/01 00:00:00', '-file', `${prefix}-${file}`, ...extra];
+  test.each([
+    ['reasons, DER', 'reasons.crl', ['-id', '1234:1', '-id', '99', '-id', '65535:4']],
+    ['one serial, PEM, 30 days', 'one.pem', ['-id', '7', '-rfc', '-validity', '30']],
+    ['SHA1withRSA: warned about', 'sha1.crl', ['-id', '5', '-sigalg', 'SHA1withRSA']],
+    // keytool's "Must provide -id" check never fires: it writes a CRL that revokes nothing.
+    ['no -id', 'empty.crl', []],
+  ])('%s: the bytes keytool 17 writes', (_name, file, extra) => {
+    const theirs = kt17(gencrl('kt', file, extra));
+    const ours = our(gencrl('ours', file, extra), undefined, KT);
+    expect({ status: ours.status, stdout: ours.stdout, stderr: ours.stderr }).toEqual({ status: theirs.status, stdout: theirs.stdout, stderr: theirs.stderr });
+    expect(theirs.status).toBe(0);
+    expect(fs.readFileSync(path.join(KT, `ours-${file}`))).toEqual(fs.readFileSync(path.join(KT, `kt-${file}`)));
+  });
+
+  test('-printcrl of a SHA1withRSA CRL: the "(weak)" marks and the warning, with and without the signer', () => {
+    kt17(gencrl('kt', 'weak.crl', ['-id', '5', '-sigalg', 'SHA1withRSA']));
+    for (const extra of [[], ['-keystore', 'a.p12', ...SP]]) {
+      const args = ['-printcrl', '-file', 'kt-weak.crl', ...extra];
+      const theirs = kt17(args);
+      expect(theirs.stdout + theirs.stderr).toMatch(/SHA1withRSA \(weak\)[^]*The CRL uses the SHA1withRSA signature algorithm/);
+      const ours = our(args, undefined, KT);
+      expect({ status: ours.status, stdout: ours.stdout, stderr: ours.stderr }).toEqual({ status: theirs.status, stdout: theirs.stdout, stderr: theirs.stderr });
+    }
+  });
+});
+
 describe('keytool -printcrl', () => {
   test('keytool\'s CRLs (PEM, DER, with reasons) print identically; -keystore verifies the signature', () => {
     kt17(['-gencrl', '-keystore', 'a.p12', ...SP, '-alias', 'rsa', '-id', '1234:1', '-id', '99', '-id', '65535:4', '-file', 'r.crl', '-rfc']);

@@ -211,6 +211,17 @@ async function gencert(a: KeytoolArgs, s: Session): Promise<void> {
   s.weak.push(...text().chainWeakWarnings('The issuer', entry.chain, trusted, KEYTOOL_JDK), ...text().certificateWeakWarnings('The generated certificate', r.output[0], trusted(r.output[0]), KEYTOOL_JDK));
 }
 
+async function gencrl(a: KeytoolArgs, s: Session): Promise<void> {
+  // Without -id keytool writes a CRL that revokes nothing (its "Must provide -id" check never fires).
+  const alias = a.alias ?? 'mykey';
+  const { entry, key } = await recoverKey(s, alias, a.keypass);
+  const der = asKeytool(() => pki.generateCrl({ issuerCert: entry.chain[0], key, ids: a.ids, startdate: a.startdate, validity: a.validity, sigalg: a.sigalg, jdk: KEYTOOL_JDK }));
+  const bytes = a.rfc ? Buffer.from(text().keytoolPem('X509 CRL', der, KEYTOOL_JDK)) : Buffer.from(der);
+  if (a.file) writeKeytoolFile(a.file, bytes);
+  else writeStdout(bytes);
+  s.weak.push(...text().crlWeakWarnings('The generated CRL', der, entry.chain[0], KEYTOOL_JDK));
+}
+
 function printcertreq(a: KeytoolArgs): void {
   const { parseCsr } = require('../../x509/csr') as typeof import('../../x509/csr');
   const { renderCertReq } = require('../../output/pki-text') as typeof import('../../output/pki-text');
@@ -231,6 +242,7 @@ function printcrl(a: KeytoolArgs): void {
     throw new JavaStyleError('java.security.cert.CRLException', 'Unable to parse CRL');
   }
   const stores = crlStores(a);
+  const weak: string[] = [];
   for (const der of ders) {
     let crl;
     try {
@@ -243,20 +255,23 @@ function printcrl(a: KeytoolArgs): void {
     const { X500Name } = require('../../x509/name') as typeof import('../../x509/name');
     const { CertView, keyDisplayName } = require('../../x509/certificate') as typeof import('../../x509/certificate');
     const issuer = X500Name.fromDer(crl.issuer).toRfc2253().toLowerCase();
-    let verified: { alias: string; where: 'keystore' | 'cacerts'; keyDisplay: string } | null = null;
+    let verified: { alias: string; where: 'keystore' | 'cacerts'; keyDisplay: string; keyMarker: string; cert: Uint8Array } | null = null;
     for (const { where, certs } of stores) {
       for (const { alias, cert } of certs) {
         const v = CertView.from(cert);
         if (v.subject.toRfc2253().toLowerCase() !== issuer) continue;
         if (verifyCrlSignature(crl, v.publicKey)) {
-          verified = { alias, where, keyDisplay: keyDisplayName(v.publicKeyInfo) };
+          verified = { alias, where, keyDisplay: keyDisplayName(v.publicKeyInfo), keyMarker: text().keyMarker(v.publicKeyInfo), cert };
           break;
         }
       }
       if (verified) break;
     }
     writeStdout(crlVerificationText(verified, a.trustcacerts));
+    // keytool checks the CRL's signature algorithm, and the key that verified it.
+    weak.push(...text().crlWeakWarnings('The CRL', der, verified?.cert, KEYTOOL_JDK));
   }
+  writeStderr(text().warningBlock(weak));
 }
 
 /** Certificates -printcrl checks the signature with: cacerts (-trustcacerts), then -keystore. */
@@ -336,5 +351,6 @@ export const PKI_HANDLERS: Record<string, Handler> = {
   importpass: withStore((a, s) => genseckey(a, s, a.keyalg ?? 'PBE'), true),
   printcertreq: { store: false, creates: false, writes: false, run: (a) => printcertreq(a) },
   printcrl: { store: false, creates: false, writes: false, run: (a) => printcrl(a) },
+  gencrl: withStore(gencrl, false),
 };
 
