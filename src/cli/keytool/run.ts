@@ -86,7 +86,7 @@ export async function runKeytool(argv: string[]): Promise<number> {
       ignorePkcs12KeyPasswords(s);
       await handler.run(s.a, s);
       if (s.save) persist(s);
-      jksWarning(s);
+      closingWarnings(s);
     } finally {
       release();
     }
@@ -255,7 +255,7 @@ function persist(s: Session): void {
 }
 
 /** keytool's closing "Warning:" block: the weak-algorithm warnings, then the JKS/JCEKS migration advice. */
-function jksWarning(s: Session): void {
+function closingWarnings(s: Session): void {
   if (s.warned) return;
   const migrate = s.store.type !== 'PKCS12' && fs.existsSync(s.file) && !s.store.entries.every((e) => e.type === 'trustedCertEntry');
   if (s.weak.length === 0 && !migrate) return;
@@ -668,11 +668,8 @@ function installReply(s: Session, entry: Extract<Entry, { type: 'PrivateKeyEntry
     weakBeforeQuestion(s);
     if (!askYesNoSync('Install reply anyway? [no]:  ')) {
       // failureStatus prints the message and ends with status 0 without saving; keytool still gives its
-      // JKS/JCEKS migration advice afterwards, which jksWarning would have printed.
-      const advice =
-        s.store.type === 'PKCS12'
-          ? ''
-          : `\n\nWarning:\nThe ${s.store.type} keystore uses a proprietary format. It is recommended to migrate to PKCS12 which is an industry standard format using "keytool -importkeystore -srckeystore ${s.file} -destkeystore ${s.file} -deststoretype pkcs12".`;
+      // JKS/JCEKS migration advice afterwards, which closingWarnings would have printed.
+      const advice = s.store.type === 'PKCS12' ? '' : `\n\nWarning:\n${text().migrationWarning(s.store.type, s.file)}`;
       throw new GaveUp(`Certificate reply was not installed in keystore${advice}`);
     }
   }
