@@ -235,16 +235,18 @@ export interface GenCrlOptions extends ValidityOptions {
  */
 export function generateCrl(o: GenCrlOptions): Uint8Array {
   const { notBefore, notAfter } = validityWindow(o);
+  // Java's BigInteger / Integer.parseInt of the decimal text, and their NumberFormatException wording.
+  const decimal = (text: string): bigint => {
+    if (!/^-?\d+$/.test(text)) throw new KtoolError('USAGE', `For input string: "${text}"`);
+    return BigInt(text);
+  };
   const revoked = o.ids.map((id) => {
     const colon = id.indexOf(':');
-    const serialText = colon < 0 ? id : id.slice(0, colon);
-    if (!/^-?\d+$/.test(serialText)) throw new KtoolError('USAGE', `For input string: "${serialText}"`);
-    if (colon < 0) return { serial: BigInt(serialText), date: notBefore };
-    const reasonText = id.slice(colon + 1);
-    if (!/^-?\d+$/.test(reasonText)) throw new KtoolError('USAGE', `For input string: "${reasonText}"`);
-    const reason = Number(reasonText);
+    if (colon < 0) return { serial: decimal(id), date: notBefore };
+    const serial = decimal(id.slice(0, colon));
+    const reason = Number(decimal(id.slice(colon + 1)));
     if (reason <= 0) throw new KtoolError('USAGE', 'Reason code must be positive');
-    return { serial: BigInt(serialText), date: notBefore, reason };
+    return { serial, date: notBefore, reason };
   });
   const issuer = parseCertificate(o.issuerCert).subject;
   return buildCrl({ issuer, thisUpdate: notBefore, nextUpdate: notAfter, revoked, authorityKeyId: null, signerKey: o.key, sigAlg: o.sigalg, jdk: o.jdk });

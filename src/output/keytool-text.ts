@@ -147,8 +147,11 @@ interface Weakness {
   key: Level;
 }
 
+/** keyWeakness of a key, or null when there is none (a CRL on its own). */
+const keyLevel = (key: PublicKeyInfo | undefined): Level => (key ? keyWeakness(key.algorithm, key.size) : null);
+
 function weaknessOf(v: CertView, trusted: boolean, signedJar: boolean): Weakness {
-  return { sig: trusted ? null : sigWeakness(v.signatureAlgorithm, signedJar), key: keyWeakness(v.publicKeyInfo.algorithm, v.publicKeyInfo.size) };
+  return { sig: trusted ? null : sigWeakness(v.signatureAlgorithm, signedJar), key: keyLevel(v.publicKeyInfo) };
 }
 
 /** The weakness checkWeakConstraint reports for certificate #i of a chain (variant only for an end-entity leaf). */
@@ -196,7 +199,7 @@ export function certificateWeakWarnings(label: string, der: Uint8Array, trusted:
 /** keytool's checkWeakConstraint(label, PKCS10): a certificate request's signature algorithm and key. */
 export function requestWeakWarnings(label: string, csr: { sigAlg: { name: string }; publicKeySpki: Uint8Array }, jdk: Jdk): string[] {
   const key = parsePublicKey(Asn1.parse(csr.publicKeySpki, 'SubjectPublicKeyInfo'));
-  return weakWarnings(label, { signatureAlgorithm: csr.sigAlg.name, publicKeyInfo: key }, { sig: sigWeakness(csr.sigAlg.name, false), key: keyWeakness(key.algorithm, key.size) }, jdk);
+  return weakWarnings(label, { signatureAlgorithm: csr.sigAlg.name, publicKeyInfo: key }, { sig: sigWeakness(csr.sigAlg.name, false), key: keyLevel(key) }, jdk);
 }
 
 /**
@@ -206,7 +209,7 @@ export function requestWeakWarnings(label: string, csr: { sigAlg: { name: string
 export function crlWeakWarnings(label: string, crlDer: Uint8Array, signer: Uint8Array | undefined, jdk: Jdk): string[] {
   const sigAlg = signatureName(Asn1.parse(crlDer, 'CRL').child(1, 'CRL').expect(TAG.SEQUENCE, 'CRL signature algorithm'));
   const key = signer ? CertView.from(signer).publicKeyInfo : undefined;
-  return weakWarnings(label, { signatureAlgorithm: sigAlg, publicKeyInfo: key }, { sig: sigWeakness(sigAlg, false), key: key ? keyWeakness(key.algorithm, key.size) : null }, jdk);
+  return weakWarnings(label, { signatureAlgorithm: sigAlg, publicKeyInfo: key }, { sig: sigWeakness(sigAlg, false), key: keyLevel(key) }, jdk);
 }
 
 /** keytool's checkWeakConstraint(label, certs) over a certificate chain, in its order: "LABEL #i of n". */
@@ -223,7 +226,7 @@ const marker = (l: Level): string => (l === null ? '' : l === 'weak' ? ' (weak)'
 /** withWeakConstraint for a signature algorithm (-printcrl): " (weak)", " (disabled)" or "". */
 export const signatureMarker = (sigAlg: string): string => marker(sigWeakness(sigAlg, false));
 /** withWeakConstraint for a key (-printcrl's "Verified by …"). */
-export const keyMarker = (key: PublicKeyInfo): string => marker(keyWeakness(key.algorithm, key.size));
+export const keyMarker = (key: PublicKeyInfo): string => marker(keyLevel(key));
 
 // ------------------------------------------------------------------ extensions (Java toString)
 

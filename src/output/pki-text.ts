@@ -135,7 +135,8 @@ function sortedCrlExtensions(exts: readonly Extension[]): Extension[] {
 export function renderCrl(crl: ParsedCrl): string {
   const alg = Asn1.parse(crl.der).child(1, 'CRL');
   let s = `X.509 CRL v${crl.version}\n`;
-  s += `Signature Algorithm: ${signatureName(alg)}${signatureMarker(signatureName(alg))}, OID=${alg.child(0).oid()}\n`;
+  const sigName = signatureName(alg);
+  s += `Signature Algorithm: ${sigName}${signatureMarker(sigName)}, OID=${alg.child(0).oid()}\n`;
   s += `Issuer: ${X500Name.fromDer(crl.issuer).toString()}\n`;
   s += `\nThis Update: ${javaDateString(crl.thisUpdate)}\n`;
   if (crl.nextUpdate) s += `Next Update: ${javaDateString(crl.nextUpdate)}\n`;

@@ -192,7 +192,6 @@ async function gencert(a: KeytoolArgs, s: Session): Promise<void> {
   const alias = a.alias ?? 'mykey';
   const { entry, key } = await recoverKey(s, alias, a.keypass);
   const csr = readRequest(readInput(a.infile));
-  s.weak.push(...text().requestWeakWarnings('The certificate request', parseRequest(csr), KEYTOOL_JDK));
   const r = asKeytool(() =>
     pki.certificateFromRequest({
       csr,
@@ -207,8 +206,13 @@ async function gencert(a: KeytoolArgs, s: Session): Promise<void> {
   const bytes = r.output.map((c) => (a.rfc ? Buffer.from(text().pemCertificate(c, KEYTOOL_JDK)) : Buffer.from(c)));
   if (a.outfile) writeKeytoolFile(a.outfile, Buffer.concat(bytes));
   else writeStdout(Buffer.concat(bytes));
+  // keytool checks the request as it reads it, then the issuer's chain and the new certificate.
   const trusted = (der: Uint8Array) => isTrustedCert(s, der);
-  s.weak.push(...text().chainWeakWarnings('The issuer', entry.chain, trusted, KEYTOOL_JDK), ...text().certificateWeakWarnings('The generated certificate', r.output[0], trusted(r.output[0]), KEYTOOL_JDK));
+  s.weak.push(
+    ...text().requestWeakWarnings('The certificate request', r.request, KEYTOOL_JDK),
+    ...text().chainWeakWarnings('The issuer', entry.chain, trusted, KEYTOOL_JDK),
+    ...text().certificateWeakWarnings('The generated certificate', r.output[0], trusted(r.output[0]), KEYTOOL_JDK),
+  );
 }
 
 async function gencrl(a: KeytoolArgs, s: Session): Promise<void> {
@@ -223,9 +227,8 @@ async function gencrl(a: KeytoolArgs, s: Session): Promise<void> {
 }
 
 function printcertreq(a: KeytoolArgs): void {
-  const { parseCsr } = require('../../x509/csr') as typeof import('../../x509/csr');
   const { renderCertReq } = require('../../output/pki-text') as typeof import('../../output/pki-text');
-  const csr = parseCsr(readRequest(readInput(a.file)));
+  const csr = parseRequest(readRequest(readInput(a.file)));
   writeStdout(renderCertReq(csr));
   writeStderr(text().warningBlock(text().requestWeakWarnings('The certificate request', csr, KEYTOOL_JDK)));
 }

@@ -647,9 +647,9 @@ async function importOne(s: Session, src: KeyStore, e: Entry, newAlias: string, 
 function installReply(s: Session, entry: Extract<Entry, { type: 'PrivateKeyEntry' }>, certs: Uint8Array[]): void {
   const { keytoolReplyChain } = require('../../ops/reply') as typeof import('../../ops/reply');
   const storeCerts = storeCertificates(s);
-  const cacerts = s.a.trustcacerts ? cacertsEntries().map((e) => e.cert) : undefined;
-  const plan = keytoolReplyChain({ alias: s.a.alias ?? 'mykey', userCert: entry.chain[0], reply: certs, storeCerts, cacerts, noprompt: !!s.a.noprompt });
   const cacertsWithAliases = s.a.trustcacerts ? cacertsEntries() : undefined;
+  const cacerts = cacertsWithAliases?.map((e) => e.cert);
+  const plan = keytoolReplyChain({ alias: s.a.alias ?? 'mykey', userCert: entry.chain[0], reply: certs, storeCerts, cacerts, noprompt: !!s.a.noprompt });
   // keytool checks a chain reply as it was read (validateReply), a single certificate as the chain it was completed to.
   if (certs.length > 1) {
     s.weak.push(...text().chainWeakWarnings('Reply', certs, (der) => isTrustedCert(s, der, cacertsWithAliases), KEYTOOL_JDK));
