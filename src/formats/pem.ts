@@ -56,8 +56,8 @@ const PLAIN_BLOCK = /-----BEGIN ([^\r\n]*?)-----\r?\n([A-Za-z0-9+/=\r\n]*)-----E
 
 /**
  * The blocks of a text in which every block is plain and nothing else looks like a BEGIN or END line,
- * found with one regular expression instead of line by line (a 144-certificate bundle: ~0.5 ms
- * instead of ~5 ms before V8 has optimised the line loop). Anything else, every error included, is
+ * found with one regular expression instead of line by line (a 144-certificate bundle in a fresh
+ * process: ~3 ms instead of ~6; a 50 MB bundle 0.50 s instead of 0.65). Anything else, every error included, is
  * undefined: parsePemLines then reads the text, with its line-exact messages. So where this returns,
  * it returns what parsePemLines would.
  */

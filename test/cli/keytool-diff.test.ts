@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fixturePath } from '../helpers/fixtures';
 import { JDK17_HOME, JDK25_HOME, keytool, tempDir } from '../helpers/jdk';
-import { ktool } from '../helpers/cli';
+import { type Step, ktool, typed } from '../helpers/cli';
 
 const SAMPLES = path.resolve(__dirname, '../../samples');
 const root = tempDir('kt-diff');
@@ -42,9 +42,6 @@ const CONF_FILES: Record<string, string> = {
   'two-names.conf': 'keytool.genkey = -keyalg EC\nkeytool.genkeypair = -keyalg RSA\n',
 };
 
-/** A command line, optionally with what is typed on standard input (answers to keytool's prompts). */
-type Step = string[] & { input?: string };
-const typed = (args: string[], input: string): Step => Object.assign([...args], { input });
 interface Outcome {
   status: number;
   stdout: string;

@@ -12,7 +12,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { JDK17_HOME, JDK25_HOME, keytool, openssl, tempDir } from '../helpers/jdk';
-import { ktool } from '../helpers/cli';
+import { type Step, ktool, typed } from '../helpers/cli';
 
 const root = tempDir('kt-pki');
 const KT = path.join(root, 'keytool');
@@ -380,13 +380,10 @@ describe('keytool -importcert of a CA reply onto a key entry, against keytool 17
   });
 });
 
-/** A command line with what is typed on standard input. */
-const typed = (args: string[], input: string): string[] & { input?: string } => Object.assign([...args], { input });
-
 test('weak algorithms in the commands that make, read or copy certificates: keytool\'s warnings, word for word', () => {
   // A 1024-bit RSA key, a SHA1withRSA request and a SHA1withRSA certificate from it, then that
   // certificate exported, imported as a trusted entry and the store copied: each tool in its own folder.
-  const steps: (string[] & { input?: string })[] = [
+  const steps: Step[] = [
     ['-genkeypair', '-keystore', 'weak.p12', ...SP, '-alias', 'k', '-keyalg', 'RSA', '-keysize', '1024', '-dname', 'CN=weak'],
     ['-certreq', '-keystore', 'weak.p12', ...SP, '-alias', 'k', '-file', 'weak.csr', '-sigalg', 'SHA1withRSA'],
     ['-printcertreq', '-file', 'weak.csr'],

@@ -27,6 +27,10 @@ export function ktool(args: string[], opts: { cwd?: string; input?: string | Buf
 }
 
 /** SHA-256 fingerprints as keytool prints them, from `keytool -list -v` or ktool's text output. */
+/** A command line, optionally with what is typed on standard input (answers to keytool's prompts). */
+export type Step = string[] & { input?: string };
+export const typed = (args: string[], input: string): Step => Object.assign([...args], { input });
+
 export function fingerprintsIn(listing: string): string[] {
   return [...listing.matchAll(/SHA256: ([0-9A-F:]{95})/g)].map((m) => m[1]).sort();
 }
