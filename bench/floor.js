@@ -84,15 +84,16 @@ fs.writeSync(1, 'Keystore type: PKCS12\nKeystore provider: SUN\n\nYour keystore 
 /** One script: each module a function, run when first required (as in scripts/bundle.js). */
 function bundle() {
   const modules = new Map([['listing', LISTING]]);
+  /** Per module, the module each of its relative (or dist/) requires names: resolved here, once. */
+  const deps = {};
   const pending = ['listing'];
-  const idOf = (from, spec) => {
-    const base = spec.startsWith('dist/') ? spec : path.posix.join(path.posix.dirname(from), spec);
-    return base.endsWith('.js') ? base : `${base}.js`;
-  };
   while (pending.length > 0) {
     const id = pending.pop();
+    deps[id] = {};
     for (const m of modules.get(id).matchAll(/require\(["']((?:\.{1,2}\/|dist\/)[^"']+)["']\)/g)) {
-      const dep = idOf(id, m[1]);
+      const base = m[1].startsWith('dist/') ? m[1] : path.posix.join(path.posix.dirname(id), m[1]);
+      const dep = base.endsWith('.js') ? base : `${base}.js`;
+      deps[id][m[1]] = dep;
       if (!modules.has(dep)) {
         modules.set(dep, fs.readFileSync(path.join(ROOT, dep), 'utf8'));
         pending.push(dep);
@@ -102,14 +103,14 @@ function bundle() {
   const parts = [...modules].map(([id, src]) => `${JSON.stringify(id)}: function (exports, require, module) {\n${src}\n}`);
   return `(function (nodeRequire) {
 const MODULES = {\n${parts.join(',\n')}\n};
+const DEPS = ${JSON.stringify(deps)};
 const cache = new Map();
-const idOf = ${idOf.toString().replace(/path\.posix/g, 'nodeRequire("node:path").posix')};
 function load(id) {
   let m = cache.get(id);
   if (m) return m.exports;
   m = { exports: {} };
   cache.set(id, m);
-  MODULES[id].call(m.exports, m.exports, (spec) => (spec.startsWith('.') || spec.startsWith('dist/') ? load(idOf(id, spec)) : nodeRequire(spec)), m);
+  MODULES[id].call(m.exports, m.exports, (spec) => (Object.hasOwn(DEPS[id], spec) ? load(DEPS[id][spec]) : nodeRequire(spec)), m);
   return m.exports;
 }
 load('listing');
